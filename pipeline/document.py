@@ -1,0 +1,117 @@
+"""The format-neutral model of one official document.
+
+Every renderer (DOCX, HTML, PDF) reads only these records, so the three files of
+a document cannot disagree: whatever text appears in one was decided here.
+All strings are final display text (already formatted numbers, dates, full-width
+punctuation); renderers add layout, never words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading; ``text`` includes its numeral ("一、总体进展")."""
+
+    level: int  # 1: "一、" 黑体; 2: "（一）" 楷体; 3: "1." 仿宋 bold
+    text: str
+    kind: Literal["heading"] = "heading"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph: first line indented two characters, justified.
+
+    ``lead`` is an optional run-in heading printed before the text in the
+    paragraph's own line (e.g. "1.区科工局。" in bold), as official documents
+    often do for level-3 items.
+    """
+
+    text: str
+    lead: str = ""
+    kind: Literal["paragraph"] = "paragraph"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of display strings. ``widths`` are relative column weights."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] = ()
+    # Rows whose first cell spans the whole width (e.g. a domain heading inside
+    # the attachment table), by row index.
+    group_rows: frozenset[int] = frozenset()
+    kind: Literal["table"] = "table"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart: the same picture as SVG (HTML/PDF) and PNG (DOCX)."""
+
+    svg: str
+    png: bytes
+    caption: str
+    width_mm: float = 150.0
+    kind: Literal["figure"] = "figure"
+
+
+Block = Union[Heading, Paragraph, Table, Figure]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An attachment after the body: "附件1" top left, title centred."""
+
+    label: str  # "附件" or "附件1"
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Colophon:
+    """版记: 抄送 line (optional) and 印发机关 / 印发日期."""
+
+    cc: tuple[str, ...]
+    printer: str
+    print_date: str  # "2023年10月9日"
+
+
+@dataclass(frozen=True)
+class OfficialDocument:
+    kind: str  # monthly_report, quarterly_bulletin, half_year_summary, year_end_account, notice
+    layout: Literal["standard", "letter"]
+    issuer: str  # 发文机关 as signed
+    issuer_mark: str  # the red 发文机关标志 text
+    number: str | None  # "老城督查〔2023〕3号"; None for a draft
+    title: str
+    title_lines: tuple[str, ...]  # the title broken for a trapezoid layout
+    recipients: str  # 主送, without the final colon
+    body: tuple[Block, ...]
+    attachment_names: tuple[str, ...]  # for the 附件说明 line(s)
+    signature: str
+    date: str  # 成文日期 "2023年10月8日"
+    attachments: tuple[Attachment, ...] = ()
+    colophon: Colophon | None = None
+    unit: str | None = None  # the addressee of a notice
+    draft: bool = False  # 征求意见稿 marking
+    # Units commended / criticised by this document, for the manifest.
+    commended: tuple[str, ...] = ()
+    criticised: tuple[str, ...] = ()
+    # Base name of the files written for this document, without extension.
+    slug: str = field(default="document")
+
+    @property
+    def attachment_note(self) -> tuple[str, ...]:
+        """The 附件说明 lines: "附件：名称" or numbered when several."""
+        names = self.attachment_names
+        if not names:
+            return ()
+        if len(names) == 1:
+            return (f"附件：{names[0]}",)
+        first = f"附件：1.{names[0]}"
+        rest = tuple(f"{i}.{name}" for i, name in enumerate(names[1:], start=2))
+        return (first, *rest)
