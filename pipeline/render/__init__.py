@@ -1,0 +1,48 @@
+"""Render stage: one OfficialDocument → the same words as DOCX, PDF and HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.document import OfficialDocument
+from pipeline.write import WrittenDocument
+
+
+@dataclass
+class Renderers:
+    """The format renderers of one build, set up once (templates, fonts, CSS)."""
+
+    docx: Any
+    html: Any
+    pdf: Any
+    faces: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, templates: Path) -> "Renderers":
+        from pipeline.render.docx import DocxRenderer
+        from pipeline.render.html import HtmlRenderer
+        from pipeline.render.pdf import PdfRenderer
+
+        return cls(DocxRenderer(templates / "docx"), HtmlRenderer(templates / "html"), PdfRenderer(templates / "html"))
+
+    def write_all(self, document: OfficialDocument, folder: Path) -> WrittenDocument:
+        written = WrittenDocument(document)
+        for fmt in ("docx", "pdf", "html"):
+            name = f"{document.slug}.{fmt}"
+            getattr(self, f"_write_{fmt}")(document, folder / name)
+            written.files[fmt] = name
+        return written
+
+    def _write_docx(self, document: OfficialDocument, path: Path) -> None:
+        self.docx.render(document, path)
+
+    def _write_html(self, document: OfficialDocument, path: Path) -> None:
+        path.write_text(self.html.render(document), encoding="utf-8")
+
+    def _write_pdf(self, document: OfficialDocument, path: Path) -> None:
+        self.faces.update(self.pdf.render(document, path))
+
+    def fonts_used(self) -> tuple[str, ...]:
+        return tuple(sorted(self.faces))

@@ -1,0 +1,115 @@
+"""The `bulletin` command: one command per supervision cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.build import PROJECT_ROOT, BuildOptions, build, check
+from pipeline.periods import PeriodError, parse_period
+from pipeline.problems import InputError
+
+SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
+EXIT_BAD_INPUT = 1
+
+inputs_option = click.option(
+    "--inputs",
+    "inputs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("inputs"),
+    show_default=True,
+    help="存放 campaign.yaml、plan.xlsx 和 reports/ 的文件夹",
+)
+
+
+def report_problems(error: InputError) -> None:
+    """Every problem on its own line, so a user can work down the list."""
+    click.secho(f"发现 {len(error.problems)} 处问题，请修改后重试：", fg="red", err=True)
+    for problem in error.problems:
+        click.echo(f"  - {problem}", err=True)
+
+
+def parse_period_argument(ctx: click.Context, param: click.Parameter, value: str):
+    try:
+        return parse_period(value)
+    except PeriodError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期“{value}”应写作 2023-10-09") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="supervision-bulletin")
+def main() -> None:
+    """督查通报流水线：读取任务方案与月报，评判进度，生成公文（Word、PDF、HTML）。"""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+def init(directory: Path) -> None:
+    """在 DIRECTORY 新建工作区，放入示例活动（inputs/）。"""
+    target = directory / "inputs"
+    if target.exists() and any(target.iterdir()):
+        raise click.UsageError(f"{target} 已存在且不为空，为避免覆盖已有数据，请换一个文件夹")
+    shutil.copytree(SAMPLE_INPUTS, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("registry.sqlite"))
+    click.echo(f"已在 {directory} 建立工作区，示例数据位于 {target}")
+    click.echo(f"下一步：cd {directory} && bulletin check && bulletin build 2023-Q3")
+
+
+@main.command(name="check")
+@inputs_option
+def check_command(inputs_dir: Path) -> None:
+    """校验输入文件；有问题时逐条列出（文件、工作表、行、列）并以状态 1 退出。"""
+    try:
+        inputs = check(inputs_dir)
+    except InputError as error:
+        report_problems(error)
+        sys.exit(EXIT_BAD_INPUT)
+    months = "、".join(f"{m}月" for m in inputs.months_with_data) or "无"
+    click.secho("校验通过。", fg="green")
+    click.echo(
+        f"{inputs.campaign.name}：{len(inputs.plan.units)} 个单位，{len(inputs.plan.tasks)} 项任务，"
+        f"{len(inputs.plan.indicators)} 项指标，{len(inputs.reports)} 条月报数据（{months}）。"
+    )
+
+
+@main.command(name="build")
+@click.argument("period", callback=parse_period_argument, metavar="PERIOD")
+@inputs_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("outputs"),
+    show_default=True,
+    help="输出文件夹，每个周期写入其下的 PERIOD/",
+)
+@click.option("--draft", is_flag=True, help="生成征求意见稿：加“征求意见稿”标识，不占用文号")
+@click.option("--date", "issue_date", callback=parse_date_option, help="成文日期，如 2023-10-09（默认为报送截止后的第一个工作日）")
+def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date) -> None:
+    """生成 PERIOD 周期的全部公文，如 2023-Q3（季度通报）。"""
+    options = BuildOptions(draft=draft, issue_date=issue_date)
+    try:
+        built = build(inputs_dir, out_dir, period, options, progress=lambda message: click.echo(message, err=True))
+    except InputError as error:
+        report_problems(error)
+        click.echo("未生成任何文件，已有的输出保持不变。", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.secho(f"已生成 {len(built.documents)} 份公文，位于 {built.folder}：", fg="green")
+    for item in built.documents:
+        number = item.document.number or "（征求意见稿，无文号）"
+        click.echo(f"  {number}  {item.document.title}")
+        for fmt, path in item.files.items():
+            click.echo(f"      {fmt.upper():5} {built.folder / path}")
+    click.echo("使用字体：" + "；".join(built.fonts))

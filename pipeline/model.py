@@ -1,0 +1,140 @@
+"""Typed records of a campaign: its settings, its plan and the units' reports.
+
+These are what the validate stage produces from raw tables and what every later
+stage reads. They carry the place they came from, so that a judgement can
+always be traced back to a row a user can open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Comparison = Literal[">=", "<="]
+IndicatorType = Literal["累计", "水平", "定性"]
+QUALITATIVE_VALUES = ("已完成", "推进中", "滞后")
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the inputs: file, and where it applies sheet, row and column."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None  # the column's header, e.g. 目标值
+    column_letter: str | None = None  # e.g. E
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            letter = f"{self.column_letter}列" if self.column_letter else ""
+            parts.append(f"{letter}“{self.column}”")
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Evaluation thresholds (supervision.md); campaign.yaml `rules` overrides them."""
+
+    ahead_margin: float = 0.10  # 超序时: value ≥ benchmark × (1 + margin)
+    severe_gap: float = 0.10  # 严重滞后: behind by ≥ this share of the annual target
+    exceed_margin: float = 0.10  # year end: +1 point when the target is beaten by this much
+    points_exceeded: float = 1.0
+    points_unmet: float = -1.0
+    points_commended: float = 0.5
+    points_criticised: float = -0.5
+    answer_working_days: int = 10  # a notice must be answered within this many working days
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    year: int
+    issuer: str
+    code: str
+    recipients: str
+    cc: tuple[str, ...] = ()
+    printer: str = ""
+    report_due_day: int = 5
+    rules: Rules = field(default_factory=Rules)
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    aliases: tuple[str, ...] = ()
+    type: str = ""
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    domain: str
+    text: str
+    leads: tuple[str, ...]
+    partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    task_id: str
+    name: str
+    measure: str  # 计量单位; "" for 定性
+    target: float | None  # None for 定性
+    comparison: Comparison
+    type: IndicatorType
+    units: tuple[str, ...]
+    checkpoints: tuple[float, float, float, float] | None = None
+    location: Location | None = None
+
+    @property
+    def is_ceiling(self) -> bool:
+        return self.comparison == "<="
+
+
+@dataclass(frozen=True)
+class Plan:
+    units: tuple[Unit, ...]
+    tasks: tuple[Task, ...]
+    indicators: tuple[Indicator, ...]
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """Domains in the order the plan first names them."""
+        return tuple(dict.fromkeys(task.domain for task in self.tasks))
+
+    def task(self, task_id: str) -> Task:
+        return next(task for task in self.tasks if task.id == task_id)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One unit's figure for one indicator in one month."""
+
+    indicator_id: str
+    unit: str  # canonical name
+    month: int
+    value: float | None  # 累计 / 水平
+    status_word: str | None  # 定性: 已完成 / 推进中 / 滞后
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    submitted: dt.date | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build reads, validated."""
+
+    campaign: Campaign
+    plan: Plan
+    reports: tuple[Report, ...]
+    months_with_data: tuple[int, ...]

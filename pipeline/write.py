@@ -1,0 +1,93 @@
+"""Write stage: the period's folder appears whole or not at all.
+
+Everything is written into a hidden sibling folder first; only when every file
+and the manifest are complete is it swapped in for the previous build, so an
+interrupted or failed build leaves the earlier outputs as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.document import OfficialDocument
+
+FORMATS = ("docx", "pdf", "html")
+
+
+@dataclass
+class WrittenDocument:
+    document: OfficialDocument
+    files: dict[str, str] = field(default_factory=dict)  # format → path relative to the period folder
+
+
+@contextmanager
+def staging_folder(out_root: Path, period_label: str) -> Iterator[Path]:
+    """Yield an empty folder to write into; publish it as out_root/period_label on success."""
+    out_root.mkdir(parents=True, exist_ok=True)
+    staging = out_root / f".{period_label}.building-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish(staging, out_root / period_label)
+
+
+def publish(staging: Path, final: Path) -> None:
+    retired = final.with_name(f".{final.name}.previous-{os.getpid()}")
+    if final.exists():
+        final.rename(retired)
+    staging.rename(final)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest(
+    folder: Path, period_label: str, campaign_name: str, written: list[WrittenDocument], extra: dict
+) -> dict:
+    documents = []
+    for item in written:
+        document = item.document
+        entry = {
+            "kind": document.kind,
+            "title": document.title,
+            "number": document.number,
+            "unit": document.unit,
+            "date": document.date,
+            "draft": document.draft,
+            "files": dict(item.files),
+            "sha256": {fmt: sha256(folder / path) for fmt, path in item.files.items()},
+            "commended": list(document.commended),
+            "criticised": list(document.criticised),
+        }
+        documents.append(entry)
+    return {
+        "period": period_label,
+        "campaign": campaign_name,
+        "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "documents": documents,
+        **extra,
+    }
+
+
+def write_manifest(folder: Path, data: dict) -> Path:
+    path = folder / "manifest.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
