@@ -47,7 +47,8 @@ def validate(raw: RawInputs, log: ProblemLog) -> Inputs:
     """Build the typed inputs; raises InputError listing every problem."""
     campaign = validate_campaign(raw.campaign, log)
     plan = validate_plan(raw.plan, log)
-    reports = validate_reports(raw.reports, plan, campaign, log)
+    declared = declared_indicator_ids(raw.plan.get("指标"))
+    reports = validate_reports(raw.reports, plan, campaign, declared, log)
     log.raise_if_any()
     months = tuple(sorted({report.month for report in reports}))
     return Inputs(campaign, plan, reports, months)
@@ -179,6 +180,14 @@ def validate_tasks(table: RawTable | None, resolver: "UnitResolver", log: Proble
     return tasks
 
 
+def declared_indicator_ids(table: RawTable | None) -> set[str]:
+    """Ids on the 指标 sheet, valid or not: a report on a rejected indicator is
+    not reported a second time as naming an unknown one."""
+    if table is None:
+        return set()
+    return {id_cell(row, "指标编号") for row in table.rows}
+
+
 def validate_indicators(
     table: RawTable | None, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog
 ) -> list[Indicator]:
@@ -263,7 +272,7 @@ def validate_checkpoints(row: RawRow, kind: str, at: Callable[[str], Location], 
 
 
 def validate_reports(
-    files: list[RawReportFile], plan: Plan, campaign: Campaign, log: ProblemLog
+    files: list[RawReportFile], plan: Plan, campaign: Campaign, declared: set[str], log: ProblemLog
 ) -> tuple[Report, ...]:
     indicators = {indicator.id: indicator for indicator in plan.indicators}
     resolver = UnitResolver(list(plan.units))
@@ -280,6 +289,8 @@ def validate_reports(
         if not has_columns(table, REPORT_COLUMNS, log):
             continue
         for row in table.rows:
+            if id_cell(row, "指标编号") in declared - indicators.keys():
+                continue  # its indicator's own problem is already listed; the build stops
             report = validate_report_row(table, row, month, indicators, resolver, log)
             if report is not None:
                 keep_one_report_per_month(accepted, report, log)

@@ -14,7 +14,7 @@ CN_NUMERALS = "一二三四五六七八九十"
 _NO_LINE_START = set("，。、；：？！”’）》〕」』%")
 _NO_LINE_END = set("“‘（《〔「『")
 # After these a title reads naturally broken: particles and common word ends.
-_GOOD_BREAK_AFTER = set("的于和及与在年度动况作务")
+_GOOD_BREAK_AFTER = set("的于和及与在年度动况作务展区县市局府室案划革设")
 
 
 def chinese_date(day: dt.date) -> str:

@@ -58,11 +58,11 @@ def write_rows(sheet, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> N
         sheet.append(list(row))
 
 
-def write_plan(root: Path, units=UNITS, tasks=TASKS, indicators=INDICATORS) -> Path:
+def write_plan(root: Path, units=UNITS, tasks=TASKS, indicators=INDICATORS, task_header=TASK_HEADER) -> Path:
     workbook = Workbook()
     write_rows(workbook.active, UNIT_HEADER, units)
     workbook.active.title = "单位"
-    write_rows(workbook.create_sheet("任务"), TASK_HEADER, tasks)
+    write_rows(workbook.create_sheet("任务"), task_header, tasks)
     write_rows(workbook.create_sheet("指标"), INDICATOR_HEADER, indicators)
     path = root / "plan.xlsx"
     workbook.save(path)
