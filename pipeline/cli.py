@@ -15,6 +15,7 @@ from pipeline.problems import InputError
 
 SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
 EXIT_BAD_INPUT = 1
+EXIT_FAILED = 3  # not the inputs' fault: disk, fonts, a damaged template
 
 inputs_option = click.option(
     "--inputs",
@@ -106,6 +107,10 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
         report_problems(error)
         click.echo("未生成任何文件，已有的输出保持不变。", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except (OSError, RuntimeError) as error:
+        click.secho(f"生成失败：{error}", fg="red", err=True)
+        click.echo("已有的输出保持不变。", err=True)
+        sys.exit(EXIT_FAILED)
     click.secho(f"已生成 {len(built.documents)} 份公文，位于 {built.folder}：", fg="green")
     for item in built.documents:
         number = item.document.number or "（征求意见稿，无文号）"
