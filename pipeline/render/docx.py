@@ -5,7 +5,7 @@ grid, styles, red header, footers, colophon. This module supplies the content:
 
 Context contract
     doc     the OfficialDocument itself; the template reads its fields.
-    embeds  {block: object} for every Table (a docxtpl Subdoc holding a Word
+    embeds  {block: object} for every Table (a TableXml holding a Word
             table) and Figure (an InlineImage of Figure.png) in doc.body and in
             each attachment's blocks, keyed by the (frozen, hashable) block.
 
@@ -27,9 +27,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from docx.oxml import parse_xml
+from docx.oxml.table import CT_Tbl
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Twips
+from docx.table import Table as WordTable
 from docxtpl import DocxTemplate, InlineImage
+from lxml import etree
 from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.document import Block, Figure, OfficialDocument, Table
@@ -122,9 +125,8 @@ def fill_cell(cell, text: str, style_id: str, align: str | None = None, bold: bo
         run.bold = True
 
 
-def build_table(container, table: Table) -> None:
+def build_table(word_table: WordTable, table: Table) -> None:
     widths = column_widths(table)
-    word_table = container.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     tbl = word_table._tbl
     tbl.remove(tbl.tblPr)
     tbl.insert(0, parse_xml(table_properties_xml()))
@@ -151,10 +153,22 @@ def build_table(container, table: Table) -> None:
             fill_cell(cell, value, "GwTableText", align="left" if column in left_columns else None)
 
 
-def table_subdoc(tpl: DocxTemplate, table: Table):
-    subdoc = tpl.new_subdoc()
-    build_table(subdoc, table)
-    return subdoc
+class TableXml:
+    """A Word table inserted by the template's {{p embeds[block] }} tag.
+
+    Like a docxtpl Subdoc it hands Jinja its XML through __html__ (so
+    autoescaping leaves it alone), but it needs neither a second document nor
+    docxcompose: a table of plain text refers to no other part."""
+
+    def __init__(self, table: Table):
+        word_table = WordTable(CT_Tbl.new_tbl(1 + len(table.rows), len(table.columns), TEXT_WIDTH), None)
+        build_table(word_table, table)
+        self.xml = etree.tostring(word_table._tbl, encoding="unicode")
+
+    def __html__(self) -> str:
+        return self.xml
+
+    __str__ = __html__
 
 
 def figure_image(tpl: DocxTemplate, figure: Figure) -> InlineImage:
@@ -173,7 +187,7 @@ def build_embeds(tpl: DocxTemplate, document: OfficialDocument) -> dict:
         if block in embeds:
             continue
         if isinstance(block, Table):
-            embeds[block] = table_subdoc(tpl, block)
+            embeds[block] = TableXml(block)
         elif isinstance(block, Figure):
             embeds[block] = figure_image(tpl, block)
     return embeds
@@ -285,13 +299,13 @@ class DocxRenderer:
         self.template_bytes = {
             layout: (Path(template_dir) / name).read_bytes() for layout, name in TEMPLATE_NAMES.items()
         }
+        # Report text is data: escaped into the XML, never evaluated.
+        self.environment = SandboxedEnvironment(autoescape=True)
 
     def render(self, document: OfficialDocument, out_path: Path) -> None:
         tpl = DocxTemplate(io.BytesIO(self.template_bytes[document.layout]))
         context = {"doc": document, "embeds": build_embeds(tpl, document)}
-        # A fresh environment per render: docxtpl sets attributes on the one it is given.
-        environment = SandboxedEnvironment(autoescape=True)
-        tpl.render(context, jinja_env=environment, autoescape=True)
+        tpl.render(context, jinja_env=self.environment, autoescape=True)
         self.adjust_to_text(tpl.docx, document)
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
