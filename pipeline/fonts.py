@@ -120,7 +120,7 @@ class FontSet:
     def font_stack(self, role: str) -> str:
         """CSS font-family value: the role's face, then its GBK fallback."""
         families = (self.face(role).css_family, self.fallback_for(role).css_family)
-        return ", ".join(f'"{family}"' for family in families)
+        return ", ".join(_css_string(family) for family in families)
 
     def all_faces(self) -> tuple[ResolvedFace, ...]:
         return (*self.faces.values(), *self.fallbacks.values())
@@ -128,8 +128,24 @@ class FontSet:
     def postscript_names(self) -> frozenset[str]:
         return frozenset(face.postscript_name for face in self.all_faces())
 
+    def covers(self, postscript_name: str | None) -> bool:
+        """Whether an embedded face belongs to this set.
+
+        The fallback faces may show up in another weight of the same family
+        (NotoSerifCJKsc-Bold behind a bold heading): that still is the set's face.
+        """
+        if not postscript_name:
+            return False
+        if postscript_name in self.postscript_names():
+            return True
+        family = postscript_name.split("-", 1)[0]
+        return any(face.postscript_name.split("-", 1)[0] == family for face in self.fallbacks.values())
+
     def font_face_css(self) -> str:
         return font_face_css(self)
+
+    def stylesheet(self) -> str:
+        return stylesheet(self)
 
     def describe(self) -> list[str]:
         return describe(self)
@@ -283,6 +299,19 @@ def font_face_css(font_set: FontSet) -> str:
             "}\n"
         )
     return "".join(rules)
+
+
+def font_variables_css(font_set: FontSet) -> str:
+    """Custom properties --font-fang … --font-xbs holding each role's font stack."""
+    declarations = "".join(
+        f"  --font-{role}: {font_set.font_stack(role)};\n" for role in font_set.faces
+    )
+    return ":root {\n" + declarations + "}\n"
+
+
+def stylesheet(font_set: FontSet) -> str:
+    """The font part of the print stylesheet: @font-face rules and role variables."""
+    return font_face_css(font_set) + font_variables_css(font_set)
 
 
 def describe(font_set: FontSet) -> list[str]:

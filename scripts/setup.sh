@@ -97,24 +97,29 @@ fandol_installed() {
   done
 }
 
-# Prints the path of a texlive-lang-chinese .deb: $FANDOL_DEB, or a fresh download into $1.
+# Sets FANDOL_DEB_PATH: $FANDOL_DEB when given, else a fresh download into $1.
+# (A global rather than output: apt_update_once must remember it has run.)
+FANDOL_DEB_PATH=""
 fetch_fandol_deb() {
   local workdir="$1"
   if [[ -n "${FANDOL_DEB:-}" ]]; then
     [[ -f "${FANDOL_DEB}" ]] || fail "FANDOL_DEB 指向的文件不存在：${FANDOL_DEB}"
-    printf '%s\n' "${FANDOL_DEB}"
+    FANDOL_DEB_PATH="${FANDOL_DEB}"
     return
   fi
-  say "下载 texlive-lang-chinese（约 50 MB，仅取其中的 Fandol 字体）……" >&2
-  # apt-get download runs as the calling user; the _apt sandbox user needs to read here.
-  chmod 755 "${workdir}"
-  if ! (cd "${workdir}" && apt-get download -qq texlive-lang-chinese) >&2; then
+  say "下载 texlive-lang-chinese（约 50 MB，仅取其中的 Fandol 字体）……"
+  # apt drops to its _apt user to download; as root, let that user write here
+  # (otherwise apt warns that it downloads unsandboxed).
+  if [[ ${EUID} -eq 0 ]] && id _apt >/dev/null 2>&1; then
+    chown _apt "${workdir}"
+  fi
+  if ! (cd "${workdir}" && apt-get download -qq texlive-lang-chinese); then
     ${CAN_BE_ROOT} || fail "下载 texlive-lang-chinese 失败（无 root，无法更新软件源索引）。"
-    apt_update_once >&2
-    (cd "${workdir}" && apt-get download -qq texlive-lang-chinese) >&2 \
+    apt_update_once
+    (cd "${workdir}" && apt-get download -qq texlive-lang-chinese) \
       || fail "下载 texlive-lang-chinese 失败；可先手动下载，再以 FANDOL_DEB=路径 运行本脚本。"
   fi
-  ls "${workdir}"/texlive-lang-chinese_*.deb
+  FANDOL_DEB_PATH="$(ls "${workdir}"/texlive-lang-chinese_*.deb)"
 }
 
 FONTS_CHANGED=false
@@ -127,12 +132,12 @@ install_fandol_fonts() {
     say "Fandol 字体已在 ${FONT_DIR}，跳过。"
     return
   fi
-  local deb file
+  local file
   WORKDIR="$(mktemp -d)"
-  deb="$(fetch_fandol_deb "${WORKDIR}")"
+  fetch_fandol_deb "${WORKDIR}"
   say "解出 Fandol 字体到 ${FONT_DIR}"
   mkdir -p "${WORKDIR}/root"
-  dpkg-deb -x "${deb}" "${WORKDIR}/root"
+  dpkg-deb -x "${FANDOL_DEB_PATH}" "${WORKDIR}/root"
   for file in "${FANDOL_FILES[@]}"; do
     [[ -f "${WORKDIR}/root/${FANDOL_DEB_DIR}/${file}" ]] || fail "软件包中没有 ${file}"
     install_file "${WORKDIR}/root/${FANDOL_DEB_DIR}/${file}" "${FONT_DIR}"
