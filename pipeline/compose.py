@@ -193,7 +193,7 @@ def requirements(result: CycleResult, issued: dt.date) -> list[Block]:
 
 
 TABLE_COLUMNS = ("序号", "指标", "目标值", "完成值", "完成率", "序时进度", "状态", "责任单位")
-TABLE_WIDTHS = (0.6, 3.4, 0.9, 0.9, 0.9, 0.9, 1.0, 1.6)
+TABLE_WIDTHS = (8, 42, 13, 15, 15, 15, 20, 28)  # mm of the 156 mm block
 
 
 def indicator_table(result: CycleResult) -> Table:

@@ -79,6 +79,16 @@ class Colophon:
     printer: str
     print_date: str  # "2023年10月9日"
 
+    @property
+    def cc_line(self) -> str:
+        """GB/T 9704: "抄送：" then the organs joined by "，", ending with "。"."""
+        return f"抄送：{'，'.join(self.cc)}。" if self.cc else ""
+
+    @property
+    def printed_on(self) -> str:
+        """The right-hand part of the 印发 line: "2023年10月9日印发"."""
+        return f"{self.print_date}印发"
+
 
 @dataclass(frozen=True)
 class OfficialDocument:
@@ -103,6 +113,11 @@ class OfficialDocument:
     criticised: tuple[str, ...] = ()
     # Base name of the files written for this document, without extension.
     slug: str = field(default="document")
+
+    @property
+    def marking(self) -> str:
+        """The marking printed top right of page 1 (征求意见稿 for a draft)."""
+        return "征求意见稿" if self.draft else ""
 
     @property
     def attachment_note(self) -> tuple[str, ...]:

@@ -83,7 +83,7 @@ QUALITATIVE_PHRASES = {"已完成": "已完成", "推进中": "正在按计划�
 def evidence(judgement: Judgement) -> str:
     """One clause with the figures behind a status, for the body text."""
     indicator = judgement.indicator
-    name = f"“{indicator.name}”"
+    name = quoted(indicator.name)
     if judgement.report is None:
         return f"{name}未报送{judgement.month}月进展情况"
     if indicator.type == "定性":
@@ -106,6 +106,11 @@ def evidence(judgement: Judgement) -> str:
     if gap >= 0:
         return f"{text}，超出序时进度{points(gap)}个百分点"
     return f"{text}，低于序时进度{points(gap)}个百分点"
+
+
+def quoted(text: str) -> str:
+    """“text”, with quotes inside it turned to single quotes as Chinese nesting requires."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
 def break_title(title: str, max_chars: int = 20) -> tuple[str, ...]:

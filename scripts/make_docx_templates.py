@@ -493,11 +493,11 @@ def add_colophon(document, with_print_line: bool) -> None:
     印发机关 / 印发日期 row; rows holding only a {%tr %} tag vanish on render."""
     rows = [
         ("{%tr if doc.colophon.cc %}",),
-        ("抄送：", '{{ doc.colophon.cc|join("，") }}', "。"),
+        ("{{ doc.colophon.cc_line }}",),
         ("{%tr endif %}",),
     ]
     if with_print_line:
-        rows.append(("{{ doc.colophon.printer }}", "\t", "{{ doc.colophon.print_date }}", "印发"))
+        rows.append(("{{ doc.colophon.printer }}", "\t", "{{ doc.colophon.printed_on }}"))
     table = document.add_table(rows=len(rows), cols=1)
     tbl = table._tbl
     tbl.remove(tbl.tblPr)
@@ -581,7 +581,7 @@ def build_standard():
     configure_section(section, header_distance=mm(15), footer_distance=FOOTER_DISTANCE)
     add_page_numbers(section)
 
-    add_paragraph(document, "GwMarking", "{% if doc.draft %}征求意见稿{% endif %}")
+    add_paragraph(document, "GwMarking", "{{ doc.marking }}")
     add_paragraph(document, "GwIssuerMark", "{{ doc.issuer_mark }}")
     # The paragraph stays even without a number: its bottom border is the red rule.
     add_paragraph(document, "GwDocNumber", "{% if doc.number and not doc.draft %}{{ doc.number }}{% endif %}")
@@ -609,7 +609,7 @@ def build_letter():
     fill_header_or_footer(first_footer, "GwLetterBottomRule", "")
 
     add_tag(document, "{%p if doc.draft %}")
-    add_paragraph(document, "GwLetterMarking", "征求意见稿")
+    add_paragraph(document, "GwLetterMarking", "{{ doc.marking }}")
     add_tag(document, "{%p elif doc.number %}")
     add_paragraph(document, "GwLetterDocNumber", "{{ doc.number }}")
     add_tag(document, "{%p endif %}")

@@ -178,8 +178,7 @@ class ColophonLines:
 
 def colophon_lines(colophon: Colophon) -> ColophonLines:
     """The 版记 wording fixed by GB/T 9704: organs joined by "，", ending with "。"."""
-    cc = f"抄送：{'，'.join(colophon.cc)}。" if colophon.cc else ""
-    return ColophonLines(cc=cc, printer=colophon.printer, print_date=f"{colophon.print_date}印发")
+    return ColophonLines(cc=colophon.cc_line, printer=colophon.printer, print_date=colophon.printed_on)
 
 
 # Chart labels that name no face get Hei: "gw-hei" is the PDF's @font-face face,

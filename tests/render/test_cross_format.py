@@ -1,0 +1,160 @@
+"""The Word, PDF and HTML of a document say the same thing, word for word."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from pipeline.build import TEMPLATES, check, default_issue_date
+from pipeline.compose import Issue, compose_quarterly_bulletin
+from pipeline.document import OfficialDocument, Table
+from pipeline.evaluate import evaluate
+from pipeline.periods import parse_period
+from pipeline.render import Renderers
+from tests import campaign_factory as cf
+from tests.document_fixtures import HOSTILE_TEXT, make_document
+
+SAMPLE = Path(__file__).resolve().parents[2] / "inputs"
+PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def model_units(document: OfficialDocument) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The document's words in reading order, and its table rows, from the model alone."""
+    units = [document.marking, document.issuer_mark, document.number or "", *document.title_lines]
+    units.append(f"{document.recipients}：")
+    tables: list[tuple[str, ...]] = []
+
+    def add_blocks(blocks):
+        for block in blocks:
+            if isinstance(block, Table):
+                tables.append(block.columns)
+                tables.extend(block.rows)
+                units.extend(block.columns)
+                for row in block.rows:
+                    units.extend(row)
+            elif block.kind == "figure":
+                units.append(block.caption)
+            else:
+                units.append(getattr(block, "lead", "") + block.text)
+
+    add_blocks(document.body)
+    units.extend(document.attachment_note)
+    units.extend([document.signature, document.date])
+    for attachment in document.attachments:
+        units.extend([attachment.label, attachment.title])
+        add_blocks(attachment.blocks)
+    if document.colophon:
+        colophon = document.colophon
+        units.extend([colophon.cc_line, colophon.printer, colophon.printed_on])
+    return [squeeze(u) for u in units if u], tables
+
+
+def docx_text(path: Path) -> str:
+    """Body paragraphs and table cells in document order, plus headers (the letter's mark)."""
+    document = Document(path)
+    parts = []
+    for section in document.sections:
+        for header in (section.first_page_header, section.header):
+            parts.extend(p.text for p in header.paragraphs)
+    for element in document.element.body.iter(qn("w:p")):
+        parts.append("".join(t.text or "" for t in element.iter(qn("w:t"))))
+    return squeeze("".join(parts))
+
+
+class VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("head", "style", "script", "svg"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("head", "style", "script", "svg"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_text(path: Path) -> str:
+    parser = VisibleText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return squeeze("".join(parser.parts))
+
+
+def pdf_text_and_tables(path: Path) -> tuple[str, list[tuple[str, ...]]]:
+    lines, rows = [], []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for line in (page.extract_text() or "").splitlines():
+                if not PAGE_NUMBER.match(line.strip()):
+                    lines.append(line)
+            for table in page.extract_tables():
+                rows.extend(tuple(squeeze(cell or "") for cell in row) for row in table)
+    return squeeze("".join(lines)), rows
+
+
+def assert_same_words(document: OfficialDocument, folder: Path, renderers: Renderers) -> None:
+    written = renderers.write_all(document, folder)
+    units, tables = model_units(document)
+    expected = "".join(units)
+    assert docx_text(folder / written.files["docx"]) == expected
+    assert html_text(folder / written.files["html"]) == expected
+    pdf_text, pdf_rows = pdf_text_and_tables(folder / written.files["pdf"])
+    for unit in units:
+        assert unit in pdf_text or any(unit in cell for row in pdf_rows for cell in row), unit
+    header = tables[0] if tables else None
+    expected_rows = [tuple(squeeze(c) for c in row) for row in tables if row != header]
+    # The colophon's rules make pdfplumber see a one-column table too: keep the data tables' rows.
+    width = len(header) if header else 0
+    found_rows = [row for row in pdf_rows if len(row) == width and row != tuple(squeeze(c) for c in header)]
+    # A group row spans the table: the PDF has its text in the first cell only.
+    assert [tuple(c for c in row if c) for row in found_rows] == [tuple(c for c in row if c) for row in expected_rows]
+
+
+@pytest.fixture(scope="module")
+def renderers():
+    return Renderers.load(TEMPLATES)
+
+
+def test_hand_made_document(tmp_path, renderers):
+    assert_same_words(make_document(), tmp_path, renderers)
+
+
+def test_hostile_text_is_literal_everywhere(tmp_path, renderers):
+    document = make_document()
+    written = renderers.write_all(document, tmp_path)
+    assert squeeze(HOSTILE_TEXT) in docx_text(tmp_path / written.files["docx"])
+    assert squeeze(HOSTILE_TEXT) in html_text(tmp_path / written.files["html"])
+    assert "49" not in html_text(tmp_path / written.files["html"])
+
+
+def test_sample_quarterly_bulletin(tmp_path, renderers):
+    inputs = check(SAMPLE)
+    period = parse_period("2023-Q3")
+    result = evaluate(inputs, period)
+    issue = Issue("老城督查〔2023〕1号", default_issue_date(inputs, period))
+    assert_same_words(compose_quarterly_bulletin(result, issue), tmp_path, renderers)
+
+
+def test_second_campaign_draft(tmp_path, renderers):
+    inputs = check(cf.make_campaign(tmp_path / "inputs"))
+    period = parse_period("2024-Q3")
+    issue = Issue(None, default_issue_date(inputs, period), draft=True)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert_same_words(compose_quarterly_bulletin(evaluate(inputs, period), issue), folder, renderers)
