@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipeline.compose import Issue, compose_quarterly_bulletin
+from pipeline.compose import Issue
+from pipeline.compose.bulletin import compose_quarterly_bulletin
 from pipeline.document import OfficialDocument
 from pipeline.evaluate import CycleResult, evaluate, report_due_date
 from pipeline.load import load_inputs

@@ -12,7 +12,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from pipeline.build import TEMPLATES, check, default_issue_date
-from pipeline.compose import Issue, compose_quarterly_bulletin
+from pipeline.compose import Issue
+from pipeline.compose.bulletin import compose_quarterly_bulletin
 from pipeline.document import OfficialDocument, Table
 from pipeline.evaluate import evaluate
 from pipeline.periods import parse_period

@@ -1,14 +1,8 @@
-"""Compose stage: turn a cycle's judgements into the words of its documents.
-
-Every sentence of every document is decided here, once, as an
-OfficialDocument; the renderers only lay it out. Nothing here is specific to
-one campaign: names, units and figures all come from the inputs.
-"""
+"""The quarterly bulletin (季度通报): progress by domain, commended and criticised units."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from pipeline import wording as w
 from pipeline.document import Attachment, Block, Colophon, Heading, OfficialDocument, Paragraph, Table
@@ -24,26 +18,7 @@ from pipeline.evaluate import (
     Judgement,
     UnitResult,
 )
-from pipeline.periods import Period
-
-
-@dataclass(frozen=True)
-class Issue:
-    """What the registry and the calendar give a document: its number and date."""
-
-    number: str | None
-    date: dt.date
-    draft: bool = False
-
-
-def period_phrase(period: Period) -> str:
-    """How the period reads inside a campaign name that already has the year."""
-    return {
-        "month": f"{period.index}月份",
-        "quarter": f"第{w.heading_numeral(period.index)}季度",
-        "half": "上半年" if period.index == 1 else "下半年",
-        "year": "全年",
-    }[period.kind]
+from pipeline.compose import Issue, period_phrase
 
 
 def compose_quarterly_bulletin(result: CycleResult, issue: Issue) -> OfficialDocument:
