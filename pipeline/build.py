@@ -11,6 +11,7 @@ from pipeline.compose import Issue
 from pipeline.compose.bulletin import compose_quarterly_bulletin
 from pipeline.document import OfficialDocument
 from pipeline.evaluate import CycleResult, evaluate, report_due_date
+from pipeline.intake import ledger_summary, write_ledger
 from pipeline.load import load_inputs
 from pipeline.model import Inputs, Location
 from pipeline.periods import Period
@@ -109,6 +110,9 @@ def build(
             progress(f"生成《{document.title}》……")
             written.append(renderers.write_all(document, folder))
         extra = {"fonts": list(renderers.fonts_used()), "summary": summary(result)}
+        if inputs.ledger is not None:  # every report row read, and what became of it
+            write_ledger(folder, inputs.ledger, result.submissions, period.label)
+            extra["intake"] = ledger_summary(inputs.ledger, result.submissions)
         write_manifest(folder, manifest(folder, period.label, campaign.name, written, extra))
     return BuildResult(out_dir / period.label, tuple(written), tuple(renderers.fonts_used()), result)
 

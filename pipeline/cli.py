@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline.build import PROJECT_ROOT, BuildOptions, build, check
+from pipeline.intake import summary_lines
 from pipeline.periods import PeriodError, parse_period
 from pipeline.problems import InputError
 
@@ -83,6 +84,9 @@ def check_command(inputs_dir: Path) -> None:
         f"{inputs.campaign.name}：{len(inputs.plan.units)} 个单位，{len(inputs.plan.tasks)} 项任务，"
         f"{len(inputs.plan.indicators)} 项指标，{len(inputs.reports)} 条月报数据（{months}）。"
     )
+    if inputs.ledger is not None:
+        for line in summary_lines(inputs.ledger):
+            click.echo(line)
 
 
 @main.command(name="build")

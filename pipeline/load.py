@@ -1,37 +1,71 @@
 """Load stage: read campaign.yaml, the plan and the monthly reports as raw tables.
 
-Nothing is interpreted here beyond finding the header row; every cell keeps its
-sheet row number and column so that the validate stage can name the place of
-any problem.
+Units type their reports by hand, in Excel or WPS, and the files come back
+messy: a title and instructions above the header, merged cells, blank rows and
+columns, hidden sheets, .xls or CSV in GBK. This stage finds the table in all of
+that and nothing more: every cell keeps its sheet row and column so that the
+validate stage can name the place of any problem, and every liberty taken with
+the layout (a skipped title row, a filled-in merged cell) is written down as a
+note for the intake ledger. Values are interpreted by the validate stage.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import codecs
+import csv
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import openpyxl
+import xlrd
 import yaml
 from openpyxl.utils import get_column_letter
 
 from pipeline.model import Location
 from pipeline.problems import ProblemLog
+from pipeline.values import name_key, shown
 
 PLAN_SHEETS = ("单位", "任务", "指标")
 REPORT_SHEET = "填报"
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+# Every column a sheet may have (inputs.md): the header row is the row that
+# names most of them, wherever it sits.
+SHEET_COLUMNS = {
+    "单位": ("单位名称", "别名", "类型"),
+    "任务": ("任务编号", "领域", "任务内容", "牵头单位", "配合单位"),
+    "指标": ("指标编号", "任务编号", "指标名称", "计量单位", "目标值", "比较", "类型", "责任单位", "季度目标"),
+    REPORT_SHEET: ("指标编号", "填报单位", "完成值", "进展情况", "存在问题", "下步措施", "报送日期"),
+}
+REPORT_REQUIRED = ("指标编号", "填报单位", "完成值")
+# Other headers units put on their own report forms for the same column.
+# Deliberately few: 本月完成值 could be the month's increment, not the total.
+REPORT_SYNONYMS = {
+    "报送时间": "报送日期",
+    "填报日期": "报送日期",
+    "填报时间": "报送日期",
+    "报送单位": "填报单位",
+    "累计完成值": "完成值",
+}
+HEADER_SEARCH_ROWS = 30  # a header is near the top; instructions take a few rows at most
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")  # left in folders by Windows, never reports
 _MONTH_NAME = re.compile(r"^(\d{4})-(\d{2})$")
+# Signature lines under a form (填表人：张三  联系电话：…) and footnotes (注：…).
+_FOOTER_LABEL = re.compile(
+    r"^(填表人|填报人|审核人|审核|联系人|联系电话|电话|负责人|单位负责人|分管领导|签发人|制表人|制表|"
+    r"填表日期|制表日期|单位[（(]?盖章[）)]?|盖章|注|备注|说明|填表说明)\s*[:：]"
+)
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclass
 class RawRow:
     number: int  # the row as the user sees it: 1-based sheet row or CSV line
     cells: dict[str, Any]
+    notes: list[str] = field(default_factory=list)  # liberties taken with this row's layout
 
 
 @dataclass
@@ -40,6 +74,8 @@ class RawTable:
     sheet: str | None  # None for CSV
     columns: dict[str, int]  # header → 0-based column index
     rows: list[RawRow] = field(default_factory=list)
+    header_row: int | None = None
+    notes: list[str] = field(default_factory=list)  # liberties taken with the file's layout
 
     def location(self, row: int | None = None, column: str | None = None) -> Location:
         letter = None
@@ -60,6 +96,25 @@ class RawInputs:
     campaign: dict[str, Any]
     plan: dict[str, RawTable]  # by sheet name
     reports: list[RawReportFile]
+
+
+@dataclass
+class Grid:
+    """One sheet as the user sees it: ``cells[r][c]`` is sheet row r+1, column c+1."""
+
+    name: str | None  # None for CSV
+    hidden: bool
+    cells: list[list[Any]]
+    cell_notes: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+@dataclass
+class Book:
+    """A file's sheets, and what was needed to read it (format, encoding)."""
+
+    shown: str
+    grids: list[Grid]
+    notes: list[str] = field(default_factory=list)
 
 
 def load_inputs(root: Path, log: ProblemLog) -> RawInputs:
@@ -88,18 +143,23 @@ def load_campaign_yaml(root: Path, log: ProblemLog) -> dict[str, Any]:
     return data
 
 
+# plan ------------------------------------------------------------------------
+
+
 def load_plan(root: Path, log: ProblemLog) -> dict[str, RawTable]:
     """plan.xlsx with sheets 单位/任务/指标, or plan/单位.csv etc."""
     workbook = root / "plan.xlsx"
     csv_folder = root / "plan"
     if workbook.is_file():
-        sheets = read_workbook(workbook, root, log)
-        if sheets is None:
+        book = open_book(workbook, root, log)
+        if book is None:
             return {}
-        missing = [name for name in PLAN_SHEETS if name not in sheets]
-        for name in missing:
-            log.add(Location(display_path(workbook, root)), f"缺少工作表“{name}”")
-        return {name: table for name, table in sheets.items() if name in PLAN_SHEETS}
+        tables = {}
+        for name in PLAN_SHEETS:
+            grid = named_grid(book, name, log)
+            if grid is not None:
+                tables[name] = grid_to_table(grid, book, SHEET_COLUMNS[name], {}, log)
+        return tables
     if csv_folder.is_dir():
         tables = {}
         for name in PLAN_SHEETS:
@@ -107,23 +167,45 @@ def load_plan(root: Path, log: ProblemLog) -> dict[str, RawTable]:
             if not path.is_file():
                 log.add(Location(display_path(path, root)), "缺少此文件")
                 continue
-            table = read_csv(path, root, log)
-            if table is not None:
-                tables[name] = table
+            book = open_book(path, root, log)
+            if book is not None:
+                tables[name] = grid_to_table(book.grids[0], book, SHEET_COLUMNS[name], {}, log)
         return tables
     log.add(Location("plan.xlsx"), f"找不到任务方案（应为 {root}/plan.xlsx 或 plan/ 下的 CSV 文件）")
     return {}
 
 
+def named_grid(book: Book, name: str, log: ProblemLog) -> Grid | None:
+    """The visible sheet of that name; spaces typed into a tab's name do not count."""
+    matching = [grid for grid in book.grids if grid.name is not None and name_key(grid.name) == name]
+    visible = [grid for grid in matching if not grid.hidden]
+    if visible:
+        if visible[0].name != name:
+            book.notes.append(f"工作表“{visible[0].name}”按“{name}”读取")
+        return visible[0]
+    if matching:
+        log.add(
+            Location(book.shown, matching[0].name),
+            f"工作表“{name}”被隐藏，隐藏的工作表不读取：请在 Excel 或 WPS 中右键工作表标签，选择“取消隐藏”后保存",
+        )
+        return None
+    sheets = "、".join(grid.name or "" for grid in book.grids)
+    log.add(Location(book.shown), f"缺少工作表“{name}”（现有工作表：{sheets}）")
+    return None
+
+
+# reports ---------------------------------------------------------------------
+
+
 def load_reports(root: Path, log: ProblemLog) -> list[RawReportFile]:
-    """reports/YYYY-MM.xlsx|csv, or a folder reports/YYYY-MM/ of per-unit files."""
+    """reports/YYYY-MM.xlsx|xls|csv, or a folder reports/YYYY-MM/ of per-unit files."""
     folder = root / "reports"
     if not folder.is_dir():
         return []
     found: list[RawReportFile] = []
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith((".", "~$")):
-            continue  # editor lock files and hidden files are not reports
+        if is_not_a_report(entry):
+            continue
         month = entry.stem if entry.is_file() else entry.name
         if not _MONTH_NAME.match(month):
             log.add(
@@ -139,90 +221,365 @@ def load_reports(root: Path, log: ProblemLog) -> list[RawReportFile]:
     return found
 
 
+def is_not_a_report(path: Path) -> bool:
+    """Lock files (~$x.xlsx, .~x.xlsx of WPS), hidden files and Windows' own files."""
+    return path.name.startswith((".", "~$", ".~")) or path.name.lower() in SYSTEM_FILES
+
+
 def report_files_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    return sorted(p for p in folder.iterdir() if p.is_file() and not is_not_a_report(p))
 
 
 def read_report_file(path: Path, root: Path, log: ProblemLog) -> RawTable | None:
-    if path.suffix.lower() == ".csv":
-        return read_csv(path, root, log)
-    sheets = read_workbook(path, root, log)
-    if sheets is None:
+    book = open_book(path, root, log)
+    if book is None:
         return None
-    if REPORT_SHEET not in sheets:
-        log.add(Location(display_path(path, root)), f"缺少工作表“{REPORT_SHEET}”")
+    grid = report_grid(book, log)
+    if grid is None:
         return None
-    return sheets[REPORT_SHEET]
+    return grid_to_table(grid, book, SHEET_COLUMNS[REPORT_SHEET], REPORT_SYNONYMS, log)
 
 
-def read_workbook(path: Path, root: Path, log: ProblemLog) -> dict[str, RawTable] | None:
-    shown = display_path(path, root)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        log.add(Location(shown), "不支持的文件类型：请另存为 Excel 工作簿（.xlsx）或 CSV")
+def report_grid(book: Book, log: ProblemLog) -> Grid | None:
+    """Sheet 填报; failing that, the one visible sheet that holds a report table,
+    since units rename the sheet or paste the table into Sheet1."""
+    if len(book.grids) == 1 and book.grids[0].name is None:
+        return book.grids[0]  # CSV
+    named = [g for g in book.grids if name_key(g.name) == REPORT_SHEET]
+    if named:
+        return named_grid(book, REPORT_SHEET, log)
+    holding = [g for g in book.grids if not g.hidden and holds_report_table(g)]
+    if len(holding) == 1:
+        book.notes.append(f"没有名为“{REPORT_SHEET}”的工作表，读取了含月报表头的工作表“{holding[0].name}”")
+        return holding[0]
+    return named_grid(book, REPORT_SHEET, log)  # names the missing sheet
+
+
+def holds_report_table(grid: Grid) -> bool:
+    header = find_header(grid.cells, SHEET_COLUMNS[REPORT_SHEET], REPORT_SYNONYMS)
+    return header is not None and all(name in header[1] for name in REPORT_REQUIRED)
+
+
+# opening files -----------------------------------------------------------------
+
+
+def open_book(path: Path, root: Path, log: ProblemLog) -> Book | None:
+    """Any spreadsheet a unit may send, judged by its content rather than its name:
+    renamed files (.xls that is really .xlsx) are common."""
+    shown_path = display_path(path, root)
+    suffix = path.suffix.lower()
+    if suffix not in (*WORKBOOK_SUFFIXES, ".csv"):
+        log.add(Location(shown_path), f"不支持的文件类型“{path.suffix}”：请另存为 Excel 工作簿（.xlsx）或 CSV")
+        return None
+    head = path.read_bytes()[:4096]
+    kind = content_kind(head)
+    problem = unreadable_reason(head, kind, suffix)
+    if problem:
+        log.add(Location(shown_path), problem)
         return None
     try:
-        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        log.add(Location(shown), f"无法作为 Excel 工作簿打开（{type(error).__name__}）：文件可能已损坏或并非 .xlsx 格式")
+        book = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}[kind](path, shown_path)
+    except Exception as error:  # the libraries raise many kinds for a damaged file
+        log.add(Location(shown_path), unopened_message(kind, error))
         return None
-    return {name: frame_to_table(frame, shown, name) for name, frame in frames.items()}
+    if kind != {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".et": "xls", ".csv": "csv"}[suffix]:
+        book.notes.insert(0, f"扩展名为 {path.suffix}，实际为 {kind} 格式，已按实际格式读取")
+    return book
 
 
-def read_csv(path: Path, root: Path, log: ProblemLog) -> RawTable | None:
-    shown = display_path(path, root)
-    raw = path.read_bytes()
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
+def unopened_message(kind: str, error: Exception) -> str:
+    if kind == "csv":
+        return f"无法读取 CSV 文件（{error}）：请以 UTF-8 或 GBK 编码另存"
+    return f"无法作为 Excel 工作簿打开（{type(error).__name__}）：文件可能已损坏，请用 Excel 或 WPS 打开后另存为 .xlsx"
+
+
+def content_kind(head: bytes) -> str:
+    if head.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(_OLE_MAGIC):
+        return "xls"
+    return "csv"
+
+
+def unreadable_reason(head: bytes, kind: str, suffix: str) -> str | None:
+    """Files that look like workbooks but cannot be read, and how to fix each."""
+    if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in head:
+        return "工作簿设有打开密码，无法读取：请在 Excel 或 WPS 中取消密码后再报送"
+    if kind == "csv" and suffix != ".csv":
+        if head.lstrip().lower().startswith((b"<!doctype html", b"<html", b"<table")):
+            return "文件实际为网页（HTML）格式，并非 Excel 工作簿：请用 Excel 或 WPS 打开后另存为 Excel 工作簿（.xlsx）"
+        if suffix == ".et":
+            return "无法读取 WPS 表格（.et）文件：请在 WPS 中“另存为”Excel 工作簿（.xlsx）"
+        return "无法作为 Excel 工作簿打开：文件已损坏或并非 Excel 格式，请用 Excel 或 WPS 打开后另存为 .xlsx"
+    return None
+
+
+def read_xlsx(path: Path, shown_path: str) -> Book:
+    """.xlsx as saved by Excel or WPS (which may leave out docProps and styles)."""
+    # Opened from bytes: openpyxl refuses a path that does not end in .xlsx, and
+    # renamed files are read by their content.
+    workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+    grids = []
+    for sheet in workbook.worksheets:
+        cells, notes = [], {}
+        for r, row in enumerate(sheet.iter_rows()):
+            values = []
+            for c, cell in enumerate(row):
+                value = cell.value
+                if is_number(value) and "%" in (cell.number_format or ""):
+                    value, notes[(r, c)] = percent_text(value)
+                values.append(value)
+            cells.append(values)
+        merges = [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.coord) for m in sheet.merged_cells.ranges]
+        fill_merged_down(cells, merges, notes)
+        grids.append(Grid(sheet.title, sheet.sheet_state != "visible", cells, notes))
+    return Book(shown_path, grids)
+
+
+def read_xls(path: Path, shown_path: str) -> Book:
+    """.xls (Excel 97–2003) and WPS's .et, which shares its format."""
+    book = xlrd.open_workbook(str(path), formatting_info=True)
+    grids = []
+    for sheet in book.sheets():
+        cells, notes = [], {}
+        for r in range(sheet.nrows):
+            values = []
+            for c in range(sheet.ncols):
+                value = xls_value(book, sheet, r, c)
+                if is_number(value) and "%" in xls_format(book, sheet, r, c):
+                    value, notes[(r, c)] = percent_text(value)
+                values.append(value)
+            cells.append(values)
+        merges = [
+            (rlo, rhi - 1, clo, f"{get_column_letter(clo + 1)}{rlo + 1}:{get_column_letter(chi)}{rhi}")
+            for rlo, rhi, clo, chi in sheet.merged_cells
+        ]
+        fill_merged_down(cells, merges, notes)
+        grids.append(Grid(sheet.name, sheet.visibility != 0, cells, notes))
+    return Book(shown_path, grids)
+
+
+def xls_value(book: xlrd.Book, sheet: xlrd.sheet.Sheet, r: int, c: int) -> Any:
+    cell = sheet.cell(r, c)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#错误")
+    return cell.value
+
+
+def xls_format(book: xlrd.Book, sheet: xlrd.sheet.Sheet, r: int, c: int) -> str:
+    xf = book.xf_list[sheet.cell_xf_index(r, c)]
+    number_format = book.format_map.get(xf.format_key)
+    return number_format.format_str if number_format else ""
+
+
+def read_csv(path: Path, shown_path: str) -> Book:
+    """CSV in UTF-8 (with or without BOM), GB18030/GBK, or Excel's UTF-16 text."""
+    text, encoding = decode_text(path.read_bytes())
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count)
+    cells = [[value if value != "" else None for value in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return Book(shown_path, [Grid(None, False, cells)], [f"按 {encoding} 编码读取"])
+
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), "UTF-16"
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw.decode("utf-8-sig"), "UTF-8（带 BOM）"
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "GB18030（GBK）"
+    except UnicodeDecodeError:
+        raise ValueError("无法识别文件编码：请以 UTF-8 或 GBK 编码保存") from None
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def percent_text(value: float) -> tuple[str, str]:
+    """A cell formatted as a percentage shows 8.5% and stores 0.085; the unit meant what it saw."""
+    text = f"{shown(round(value * 100, 10))}%"
+    return text, f"单元格为百分比格式（存储值 {shown(value)}），按显示的“{text}”读取"
+
+
+def fill_merged_down(cells: list[list[Any]], merges: list[tuple[int, int, int, str]], notes: dict) -> None:
+    """A merged cell (填报单位 over a unit's rows) holds its value in its top cell
+    only; it means that value on every row it spans. Across columns it means
+    nothing more: a progress note merged over three columns is still one note."""
+    for top, bottom, column, coord in merges:
+        if top >= len(cells) or column >= len(cells[top]):
             continue
-    else:
-        log.add(Location(shown), "无法识别文件编码：请以 UTF-8 或 GBK 编码保存")
-        return None
-    try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=object, keep_default_na=False, skip_blank_lines=False)
-    except pd.errors.ParserError as error:
-        log.add(Location(shown), f"CSV 格式错误：{error}")
-        return None
-    return frame_to_table(frame, shown, None)
+        value = cells[top][column]
+        for r in range(top + 1, min(bottom, len(cells) - 1) + 1):
+            while len(cells[r]) <= column:
+                cells[r].append(None)
+            cells[r][column] = value
+            if value is not None:
+                notes[(r, column)] = f"合并单元格 {coord}，按其中的“{shown(value)}”读取"
 
 
-def frame_to_table(frame: pd.DataFrame, file: str, sheet: str | None) -> RawTable:
-    """Header on the first non-blank row; data rows keep their sheet row numbers."""
-    records = [[clean_cell(value) for value in row] for row in frame.itertuples(index=False)]
-    header_index = next((i for i, row in enumerate(records) if any(v is not None for v in row)), None)
-    if header_index is None:
-        return RawTable(file, sheet, {})
+# finding the table -------------------------------------------------------------
+
+
+def grid_to_table(grid: Grid, book: Book, known: tuple[str, ...], synonyms: dict[str, str], log: ProblemLog) -> RawTable:
+    """The header where it is; data rows below it keep their sheet row numbers."""
+    cells, stripped = clean_grid(grid.cells)
+    table = RawTable(book.shown, grid.name, {}, notes=list(book.notes))
+    table.notes.extend(f"隐藏的工作表“{g.name}”未读取" for g in book.grids if g.hidden and g is not grid)
+    header = find_header(cells, known, synonyms) or first_nonblank_row(cells, known)
+    if header is None:
+        return table
+    header_index, columns, header_notes = header
+    table.header_row = header_index + 1
+    table.columns = columns
+    table.notes.extend(header_notes)
+    report_duplicate_headers(cells[header_index], known, synonyms, table, log)
+    above = [r + 1 for r in range(header_index) if any(v is not None for v in cells[r])]
+    if above:
+        table.notes.append(f"表头在第{table.header_row}行，其上的第{rows_text(above)}行为标题或说明，未作为数据读取")
+    add_rows(table, grid, cells, stripped, header_index)
+    return table
+
+
+def clean_grid(cells: list[list[Any]]) -> tuple[list[list[Any]], set[tuple[int, int]]]:
+    """Text trimmed, empty text as None; which cells had spaces trimmed."""
+    cleaned, stripped = [], set()
+    for r, row in enumerate(cells):
+        values = []
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                trimmed = value.strip()
+                if trimmed and trimmed != value:
+                    stripped.add((r, c))
+                value = trimmed or None
+            values.append(value)
+        cleaned.append(values)
+    return cleaned, stripped
+
+
+def header_key(value: Any) -> str:
+    """A header as typed, without the spaces, line breaks and * marks forms add."""
+    return name_key(value).strip("*＊※")
+
+
+def find_header(cells: list[list[Any]], known: tuple[str, ...], synonyms: dict[str, str]):
+    """The row among the first few that names most known columns, with its columns."""
+    best = None
+    for r, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
+        columns, notes = header_columns(row, known, synonyms)
+        matched = sum(1 for name in columns if name in known)
+        if matched and (best is None or matched > best[0]):
+            best = (matched, r, columns, notes)
+    return None if best is None else best[1:]
+
+
+def header_columns(row: list[Any], known: tuple[str, ...], synonyms: dict[str, str]):
+    """Known names first (exact, then by synonym); other headers are kept as extra columns."""
     columns: dict[str, int] = {}
-    for position, value in enumerate(records[header_index]):
-        if value is not None:
-            columns.setdefault(str(value).strip(), position)
-    rows = []
-    for offset, record in enumerate(records[header_index + 1 :], start=header_index + 2):
-        if all(value is None for value in record):
-            continue  # a blank row holds nothing that could be dropped
-        cells = {name: record[position] if position < len(record) else None for name, position in columns.items()}
-        rows.append(RawRow(offset, cells))
-    return RawTable(file, sheet, columns, rows)
+    notes = []
+    keys = [(c, header_key(value), value) for c, value in enumerate(row) if value is not None]
+    for c, key, value in keys:
+        if key in known and key not in columns:
+            columns[key] = c
+            if str(value) != key:
+                notes.append(f"表头“{value}”按“{key}”读取")
+    for c, key, value in keys:
+        name = synonyms.get(key)
+        if name and name not in columns:
+            columns[name] = c
+            notes.append(f"表头“{value}”按“{name}”读取")
+    for c, key, value in keys:
+        if c not in columns.values():
+            columns.setdefault(key, c)
+    return columns, notes
 
 
-def clean_cell(value: Any) -> Any:
-    """Empty cells become None; text is stripped; pandas timestamps become dates."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value
-    return value
+def first_nonblank_row(cells: list[list[Any]], known: tuple[str, ...]):
+    """No header names a known column: take the first row, so that the missing
+    columns are reported by name."""
+    for r, row in enumerate(cells):
+        if any(v is not None for v in row):
+            return r, {header_key(v): c for c, v in reversed(list(enumerate(row))) if v is not None}, []
+    return None
+
+
+def report_duplicate_headers(row: list[Any], known: tuple[str, ...], synonyms: dict[str, str], table: RawTable, log: ProblemLog) -> None:
+    """Two columns both headed 完成值 leave no way to tell which one is meant."""
+    seen: dict[str, int] = {}
+    for c, value in enumerate(row):
+        key = header_key(value) if value is not None else ""
+        if key not in known:
+            continue
+        if key in seen:
+            letters = f"{get_column_letter(seen[key] + 1)}列和{get_column_letter(c + 1)}列"
+            log.add(
+                table.location(table.header_row, key),
+                f"表头“{key}”出现了两次（{letters}），无法判断以哪一列为准：请删去多余的一列或改用其他列名",
+            )
+        seen.setdefault(key, c)
+
+
+def add_rows(table: RawTable, grid: Grid, cells: list[list[Any]], stripped: set, header_index: int) -> None:
+    blank, footer, unlabeled = [], [], set()
+    labeled = set(table.columns.values())
+    for r in range(header_index + 1, len(cells)):
+        record = cells[r]
+        filled = [c for c, v in enumerate(record) if v is not None]
+        if not filled:
+            blank.append(r + 1)
+            continue
+        if is_footer(record):
+            footer.append(r + 1)
+            continue
+        unlabeled.update(c for c in filled if c not in labeled)
+        cells_by_name = {name: record[c] if c < len(record) else None for name, c in table.columns.items()}
+        table.rows.append(RawRow(r + 1, cells_by_name, row_notes(table, grid, stripped, r)))
+    last = table.rows[-1].number if table.rows else 0
+    inner_blank = [n for n in blank if n < last]  # trailing blank rows are just the sheet's end
+    if inner_blank:
+        table.notes.append(f"跳过空行：第{rows_text(inner_blank)}行")
+    if footer:
+        table.notes.append(f"第{rows_text(footer)}行为签注或备注（填表人、联系电话、注等），不是数据行，未读取")
+    if unlabeled:
+        letters = "、".join(get_column_letter(c + 1) for c in sorted(unlabeled))
+        table.notes.append(f"{letters}列没有表头，其中的内容未读取")
+
+
+def is_footer(record: list[Any]) -> bool:
+    texts = [v for v in record if v is not None]
+    return all(isinstance(v, str) and _FOOTER_LABEL.match(v) for v in texts)
+
+
+def row_notes(table: RawTable, grid: Grid, stripped: set, r: int) -> list[str]:
+    notes = []
+    for name, c in table.columns.items():
+        where = f"{get_column_letter(c + 1)}列“{name}”"
+        if (r, c) in grid.cell_notes:
+            notes.append(f"{where}{grid.cell_notes[(r, c)]}")
+        if (r, c) in stripped:
+            notes.append(f"{where}去掉首尾空格")
+    return notes
+
+
+def rows_text(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] → 1–3、7."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "、".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pipeline.intake import Ledger
 
 Comparison = Literal[">=", "<="]
 IndicatorType = Literal["累计", "水平", "定性"]
@@ -138,3 +141,5 @@ class Inputs:
     plan: Plan
     reports: tuple[Report, ...]
     months_with_data: tuple[int, ...]
+    # What became of every report row read (pipeline.intake); not part of equality.
+    ledger: Ledger | None = field(default=None, compare=False)

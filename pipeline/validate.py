@@ -7,10 +7,13 @@ anything is written if a single problem was found.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any, Callable, TypeVar
 
+from pipeline.evaluate import report_due_date
+from pipeline.intake import REJECTED, SUPERSEDED, UNFILLED, USED, IntakeFile, IntakeRow, Ledger
 from pipeline.load import RawInputs, RawReportFile, RawRow, RawTable
 from pipeline.model import (
     QUALITATIVE_VALUES,
@@ -25,7 +28,18 @@ from pipeline.model import (
     Unit,
 )
 from pipeline.problems import ProblemLog
-from pipeline.values import ValueProblem, normalise_cjk_text, normalise_text, parse_date, parse_number, split_names
+from pipeline.values import (
+    ValueProblem,
+    name_key,
+    normalise_cjk_text,
+    normalise_text,
+    parse_number,
+    read_date,
+    read_id,
+    read_number,
+    shown,
+    split_names,
+)
 
 T = TypeVar("T")
 
@@ -48,10 +62,10 @@ def validate(raw: RawInputs, log: ProblemLog) -> Inputs:
     campaign = validate_campaign(raw.campaign, log)
     plan = validate_plan(raw.plan, log)
     declared = declared_indicator_ids(raw.plan.get("指标"))
-    reports = validate_reports(raw.reports, plan, campaign, declared, log)
+    reports, ledger = validate_reports(raw.reports, plan, campaign, declared, log)
     log.raise_if_any()
     months = tuple(sorted({report.month for report in reports}))
-    return Inputs(campaign, plan, reports, months)
+    return Inputs(campaign, plan, reports, months, ledger)
 
 
 # campaign.yaml ---------------------------------------------------------------
@@ -270,76 +284,117 @@ def validate_checkpoints(row: RawRow, kind: str, at: Callable[[str], Location], 
 
 # reports ---------------------------------------------------------------------
 
+# What a unit types; a row with none of these filled is a form row left empty.
+REPORT_INPUT_COLUMNS = ("完成值", "进展情况", "存在问题", "下步措施", "报送日期")
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every report row is checked against."""
+
+    indicators: dict[str, Indicator]
+    declared: set[str]  # ids on the 指标 sheet, valid or not
+    resolver: UnitResolver
+    campaign: Campaign
+
+
+@dataclass
+class Candidate:
+    """A row that passed every check, before repeats are settled."""
+
+    entry: IntakeRow
+    report: Report
+
 
 def validate_reports(
     files: list[RawReportFile], plan: Plan, campaign: Campaign, declared: set[str], log: ProblemLog
-) -> tuple[Report, ...]:
-    indicators = {indicator.id: indicator for indicator in plan.indicators}
-    resolver = UnitResolver(list(plan.units))
-    accepted: dict[tuple[str, int], Report] = {}
+) -> tuple[tuple[Report, ...], Ledger]:
+    """Every row read ends in the ledger as used, superseded, unfilled or rejected."""
+    context = ReportContext({i.id: i for i in plan.indicators}, declared, UnitResolver(list(plan.units)), campaign)
+    ledger = Ledger()
+    candidates: list[Candidate] = []
     for report_file in files:
-        year, month = (int(part) for part in report_file.month_label.split("-"))
         table = report_file.table
-        if campaign.year and year != campaign.year:
-            log.add(table.location(), f"月报年份 {year} 与活动年度 {campaign.year} 不符")
-            continue
-        if not 1 <= month <= 12:
-            log.add(table.location(), f"月份“{report_file.month_label}”无效")
-            continue
-        if not has_columns(table, REPORT_COLUMNS, log):
-            continue
+        ledger.files.append(
+            IntakeFile(table.file, table.sheet, report_file.month_label, table.header_row, len(table.rows), list(table.notes))
+        )
+        file_problem = report_file_problem(report_file, campaign, log)
         for row in table.rows:
-            if id_cell(row, "指标编号") in declared - indicators.keys():
-                continue  # its indicator's own problem is already listed; the build stops
-            report = validate_report_row(table, row, month, indicators, resolver, log)
+            entry = intake_row(table, row, report_file.month_label)
+            ledger.rows.append(entry)
+            if file_problem:
+                entry.settle(REJECTED, file_problem)
+                continue
+            report = validate_report_row(table, row, report_file.month_label, context, entry, log)
             if report is not None:
-                keep_one_report_per_month(accepted, report, log)
-    return tuple(sorted(accepted.values(), key=lambda r: (r.month, r.indicator_id)))
+                candidates.append(Candidate(entry, report))
+    reports = settle_repeats(candidates, log)
+    return tuple(sorted(reports, key=lambda r: (r.month, r.indicator_id))), ledger
+
+
+def report_file_problem(report_file: RawReportFile, campaign: Campaign, log: ProblemLog) -> str | None:
+    """A whole file that cannot be read: every one of its rows is rejected with this reason."""
+    year, month = (int(part) for part in report_file.month_label.split("-"))
+    table = report_file.table
+    before = len(log.problems)
+    if campaign.year and year != campaign.year:
+        log.add(table.location(), f"月报年份 {year} 与活动年度 {campaign.year} 不符：请检查文件或文件夹名称中的年份")
+    elif not 1 <= month <= 12:
+        log.add(table.location(), f"月份“{report_file.month_label}”无效：月报应命名为 年-月，如 {year}-09")
+    else:
+        has_columns(table, REPORT_COLUMNS, log)
+    new = log.problems[before:]
+    return "；".join(problem.message for problem in new) if new else None
+
+
+def intake_row(table: RawTable, row: RawRow, month_label: str) -> IntakeRow:
+    typed = row.cells.get("完成值")
+    return IntakeRow(
+        location=table.location(row.number),
+        month=month_label,
+        indicator_id=shown(row.cells.get("指标编号") or ""),
+        unit=shown(row.cells.get("填报单位") or ""),
+        typed="" if typed is None else shown(typed),
+        notes=list(row.notes),
+    )
 
 
 def validate_report_row(
-    table: RawTable,
-    row: RawRow,
-    month: int,
-    indicators: dict[str, Indicator],
-    resolver: "UnitResolver",
-    log: ProblemLog,
+    table: RawTable, row: RawRow, month_label: str, context: ReportContext, entry: IntakeRow, log: ProblemLog
 ) -> Report | None:
+    """One row → a Report, or None with the row settled as unfilled or rejected."""
     at = lambda column: table.location(row.number, column)  # noqa: E731
     before = len(log.problems)
+    indicator_id = report_indicator_id(row, context, at, entry, log)
+    entry.indicator_id = indicator_id or entry.indicator_id
+    if indicator_id in context.declared - context.indicators.keys():
+        entry.settle(REJECTED, f"指标 {indicator_id} 在任务方案中有误（见任务方案的问题），改正后本行方可读取")
+        return None
+    indicator = context.indicators.get(indicator_id)
+    unit = None
+    if row.cells.get("填报单位") is not None:
+        unit = context.resolver.resolve(row.cells["填报单位"], at("填报单位"), log, entry.notes)
+        entry.unit = unit or entry.unit
+    if indicator_id and all(row.cells.get(column) is None for column in REPORT_INPUT_COLUMNS):
+        return settle_unfilled(entry, log, before)
     for column in REPORT_COLUMNS:
         if row.cells.get(column) is None:
-            log.add(at(column), f"“{column}”为必填项")
-    if len(log.problems) > before:
-        return None
-    indicator_id = id_cell(row, "指标编号")
-    indicator = indicators.get(indicator_id)
-    if indicator is None:
-        hint = suggestion(indicator_id, list(indicators))
-        log.add(at("指标编号"), f"指标编号“{indicator_id}”在任务方案中不存在{hint}")
-    unit = resolver.resolve(row.cells["填报单位"], at("填报单位"), log)
+            log.add(at(column), f"“{column}”为必填项{REQUIRED_HINTS[column]}")
     if indicator is not None and unit is not None and unit not in indicator.units:
         log.add(
             at("填报单位"),
-            f"“{unit}”不是指标 {indicator_id}（{indicator.name}）的责任单位，该指标由{'、'.join(indicator.units)}填报",
+            f"“{unit}”不是指标 {indicator_id}（{indicator.name}）的责任单位，该指标由{'、'.join(indicator.units)}填报："
+            "请删去本行，或核对指标编号",
         )
-    value = status_word = None
-    if indicator is not None:
-        if indicator.type == "定性":
-            status_word = normalise_text(row.cells["完成值"])
-            if status_word not in QUALITATIVE_VALUES:
-                log.add(at("完成值"), f"定性指标的完成值应为{'、'.join(QUALITATIVE_VALUES)}之一，而不是“{status_word}”")
-        else:
-            value = parsed(row, "完成值", parse_number, at, log, required=True)
-            if value is not None and value < 0:
-                log.add(at("完成值"), f"完成值不能为负数：“{row.cells['完成值']}”")
-    submitted = parsed(row, "报送日期", parse_date, at, log, required=False)
+    value, status_word = report_value(row, indicator, at, entry, log)
+    submitted = report_date(row, month_label, context.campaign, at, entry, log)
     if len(log.problems) > before:
+        entry.settle(REJECTED, "；".join(problem.message for problem in log.problems[before:]))
         return None
     return Report(
         indicator_id=indicator_id,
         unit=unit,  # type: ignore[arg-type]
-        month=month,
+        month=int(month_label[5:]),
         value=value,
         status_word=status_word,
         progress=normalise_cjk_text(text_cell(row, "进展情况")),
@@ -350,42 +405,231 @@ def validate_report_row(
     )
 
 
-def keep_one_report_per_month(accepted: dict[tuple[str, int], Report], report: Report, log: ProblemLog) -> None:
-    """Two rows for one indicator and month must agree; otherwise both are named."""
-    key = (report.indicator_id, report.month)
-    earlier = accepted.get(key)
-    if earlier is None:
-        accepted[key] = report
-        return
-    if (earlier.value, earlier.status_word) != (report.value, report.status_word):
-        shown = lambda r: r.status_word or format(r.value, "g")  # noqa: E731
+REQUIRED_HINTS = {
+    "指标编号": "：请填写任务方案中的指标编号，如 1-1",
+    "填报单位": "：请填写单位名称",
+    "完成值": "：请填写完成值；若本行不需报送，请整行删除",
+}
+
+
+def settle_unfilled(entry: IntakeRow, log: ProblemLog, before: int) -> None:
+    """A pre-filled form row the unit left empty: not an error, and not a figure.
+    Its id and unit must still be right, or the form was not ours."""
+    if len(log.problems) > before:
+        entry.settle(REJECTED, "；".join(problem.message for problem in log.problems[before:]))
+    else:
+        entry.settle(UNFILLED, "完成值等各项均未填写，本行不作为报送")
+    return None
+
+
+def report_indicator_id(
+    row: RawRow, context: ReportContext, at: Callable[[str], Location], entry: IntakeRow, log: ProblemLog
+) -> str:
+    """The id as typed; an id such as 1-1 that Excel turned into 1月1日 is read back."""
+    value = row.cells.get("指标编号")
+    if isinstance(value, (dt.datetime, dt.date)):
+        guess = f"{value.month}-{value.day}"
+        if guess in context.indicators:
+            entry.notes.append(f"指标编号被 Excel 识别为日期（{value.month}月{value.day}日），按“{guess}”读取")
+            return guess
         log.add(
-            report.location,
-            f"指标 {report.indicator_id} 在 {report.month} 月有两个不同的完成值：本行为“{shown(report)}”，"
-            f"{earlier.location} 为“{shown(earlier)}”，请只保留正确的一行",
+            at("指标编号"),
+            f"指标编号被 Excel 识别成了日期“{value:%Y-%m-%d}”，且不对应任何指标：请把该列设为“文本”格式后重新输入编号",
         )
-    # Identical figures: the first row stands and the repeat adds nothing.
+        return ""
+    reading = read_id(value)
+    entry.notes.extend(reading.notes)
+    if reading.value and reading.value not in context.declared:
+        hint = suggestion(reading.value, list(context.indicators))
+        log.add(at("指标编号"), f"指标编号“{reading.value}”在任务方案中不存在{hint or '：请核对任务方案中的指标编号'}")
+    return reading.value
+
+
+def report_value(
+    row: RawRow, indicator: Indicator | None, at: Callable[[str], Location], entry: IntakeRow, log: ProblemLog
+) -> tuple[float | None, str | None]:
+    """完成值: a number for 累计 and 水平, one of three words for 定性."""
+    typed = row.cells.get("完成值")
+    if typed is None or indicator is None:
+        return None, None
+    if indicator.type == "定性":
+        word = name_key(typed)
+        if word not in QUALITATIVE_VALUES:
+            hint = suggestion(word, list(QUALITATIVE_VALUES))
+            log.add(
+                at("完成值"),
+                f"定性指标的完成值应为{'、'.join(QUALITATIVE_VALUES)}之一，而不是“{shown(typed)}”{hint or '：请从下拉列表中选择'}",
+            )
+            return None, None
+        if word != typed:
+            entry.notes.append(f"完成值“{typed}”按“{word}”读取")
+        entry.value = word
+        return None, word
+    try:
+        reading = read_number(typed, indicator.measure or None)
+    except ValueProblem as problem:
+        log.add(at("完成值"), f"完成值{problem}")
+        return None, None
+    if reading.value < 0:
+        log.add(at("完成值"), f"完成值不能为负数：“{shown(typed)}”，请填写截至本月的累计数或本月末的水平值")
+        return None, None
+    entry.notes.extend(reading.notes)
+    entry.value = shown(reading.value)
+    return reading.value, None
+
+
+def report_date(
+    row: RawRow, month_label: str, campaign: Campaign, at: Callable[[str], Location], entry: IntakeRow, log: ProblemLog
+) -> dt.date | None:
+    """报送日期, read near the month's due date; a date before the month began is a typo."""
+    typed = row.cells.get("报送日期")
+    if typed is None:
+        return None
+    year, month = (int(part) for part in month_label.split("-"))
+    due = report_due_date(year, month, campaign.report_due_day)
+    try:
+        reading = read_date(typed, near=due)
+    except ValueProblem as problem:
+        log.add(at("报送日期"), f"报送日期{problem}")
+        return None
+    if reading.value < dt.date(year, month, 1):
+        log.add(
+            at("报送日期"),
+            f"报送日期 {reading.value.isoformat()} 早于所报的{year}年{month}月，年份或月份是否写错？请改正后再报送",
+        )
+        return None
+    entry.notes.extend(reading.notes)
+    entry.submitted = reading.value
+    return reading.value
+
+
+# repeats: one figure per indicator and month -----------------------------------------
+
+
+def figure(report: Report) -> float | str | None:
+    return report.status_word if report.status_word is not None else report.value
+
+
+def shown_figure(report: Report) -> str:
+    return report.status_word or shown(report.value)
+
+
+def earliest(candidates: list[Candidate]) -> Candidate:
+    """The first-dated row (undated last); on a tie the first read."""
+    return min(candidates, key=lambda c: (c.report.submitted is None, c.report.submitted or dt.date.max))
+
+
+def settle_repeats(candidates: list[Candidate], log: ProblemLog) -> list[Report]:
+    """Rows of one indicator and month: one is used, the rest superseded; two
+    different figures that cannot be told apart reject the lot, both places named."""
+    groups: dict[tuple[str, int], list[Candidate]] = {}
+    for candidate in candidates:
+        groups.setdefault((candidate.report.indicator_id, candidate.report.month), []).append(candidate)
+    used = []
+    for group in groups.values():
+        standing = standing_row(group, log)
+        if standing is None:
+            reason = log.problems[-1].message
+            for candidate in group:
+                candidate.entry.settle(REJECTED, reason)
+            continue
+        used.append(standing.report)
+        for candidate in group:
+            candidate.entry.settle(*outcome_beside(candidate, standing))
+    return used
+
+
+def outcome_beside(candidate: Candidate, standing: Candidate) -> tuple[str, str]:
+    if candidate is standing:
+        return USED, ""
+    where = standing.report.location
+    if figure(candidate.report) == figure(standing.report):
+        return SUPERSEDED, f"与 {where} 的完成值相同（重复报送），以该行为准"
+    return SUPERSEDED, f"已被 {where} 更正（报送日期 {standing.report.submitted} 较晚）"
+
+
+def standing_row(group: list[Candidate], log: ProblemLog) -> Candidate | None:
+    """Each unit's last word; units sharing an indicator must agree on it."""
+    by_unit: dict[str, list[Candidate]] = {}
+    for candidate in group:
+        by_unit.setdefault(candidate.report.unit, []).append(candidate)
+    finals = []
+    for rows in by_unit.values():
+        final = unit_last_word(rows, log)
+        if final is None:
+            return None
+        finals.append(final)
+    first = finals[0]
+    other = next((f for f in finals if figure(f.report) != figure(first.report)), None)
+    if other is not None:
+        a, b = first.report, other.report
+        log.add(
+            b.location,
+            f"指标 {b.indicator_id} 在 {b.month} 月有两个不同的完成值：{b.unit}在本行报“{shown_figure(b)}”，"
+            f"{a.unit}在 {a.location} 报“{shown_figure(a)}”；同一指标每月只能采用一个数，请两单位核对后只保留正确的一行",
+        )
+        return None
+    return earliest(finals)
+
+
+def unit_last_word(rows: list[Candidate], log: ProblemLog) -> Candidate | None:
+    """A unit's figure: the one it sent last (a strictly later 报送日期). Copies of
+    one figure count from the first copy sent after any other figure."""
+    if len({figure(c.report) for c in rows}) == 1:
+        return earliest(rows)
+    undated = next((c for c in rows if c.report.submitted is None), None)
+    if undated is not None:
+        other = next(c for c in rows if figure(c.report) != figure(undated.report))
+        report_same_unit_conflict(undated, other, "且未填报送日期", log)
+        return None
+    latest = max(c.report.submitted for c in rows)  # type: ignore[type-var]
+    top = [c for c in rows if c.report.submitted == latest]
+    clash = next((c for c in top if figure(c.report) != figure(top[0].report)), None)
+    if clash is not None:
+        report_same_unit_conflict(clash, top[0], f"且报送日期相同（{latest}）", log)
+        return None
+    winner = figure(top[0].report)
+    last_other = max(c.report.submitted for c in rows if figure(c.report) != winner)  # type: ignore[type-var]
+    return earliest([c for c in rows if figure(c.report) == winner and c.report.submitted > last_other])  # type: ignore[operator]
+
+
+def report_same_unit_conflict(here: Candidate, there: Candidate, why: str, log: ProblemLog) -> None:
+    a, b = here.report, there.report
+    log.add(
+        a.location,
+        f"指标 {a.indicator_id} 在 {a.month} 月有两个不同的完成值：本行为“{shown_figure(a)}”，{b.location} 为“{shown_figure(b)}”，"
+        f"{why}，无法判断哪一行是更正：请删去错误的一行，或在更正的一行填写较晚的报送日期",
+    )
 
 
 # helpers ---------------------------------------------------------------------
 
 
 class UnitResolver:
-    """Maps a unit's name or alias to its canonical name."""
+    """Maps a unit's name or alias, however spaced or full-width, to its canonical name."""
 
     def __init__(self, units: list[Unit]):
-        self.names: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # name_key → canonical name
         for unit in units:
-            self.names[unit.name] = unit.name
+            self.names[name_key(unit.name)] = unit.name
             for alias in unit.aliases:
-                self.names.setdefault(alias, unit.name)
+                self.names.setdefault(name_key(alias), unit.name)
 
-    def resolve(self, value: Any, where: Location, log: ProblemLog) -> str | None:
-        name = normalise_text(value)
-        if name in self.names:
-            return self.names[name]
-        log.add(where, f"单位“{name}”不在工作表“单位”中{suggestion(name, list(self.names))}")
-        return None
+    def resolve(self, value: Any, where: Location, log: ProblemLog, notes: list[str] | None = None) -> str | None:
+        typed = shown(value).strip()
+        name = self.names.get(name_key(typed))
+        if name is None:
+            log.add(where, f"单位“{typed}”不在工作表“单位”中{self.suggest(typed)}")
+            return None
+        if notes is not None and typed != name:
+            notes.append(f"填报单位“{typed}”按“{name}”读取")
+        return name
+
+    def suggest(self, typed: str) -> str:
+        """Close names or aliases, given as the canonical names they stand for."""
+        close = difflib.get_close_matches(name_key(typed), list(self.names), n=5, cutoff=0.5)
+        names = list(dict.fromkeys(self.names[key] for key in close))[:3]
+        return f"，是否应为：{'、'.join(names)}？" if names else "：请填写工作表“单位”中的单位名称或别名"
 
     def resolve_all(self, value: Any, where: Location, log: ProblemLog) -> tuple[str, ...]:
         resolved = (self.resolve(name, where, log) for name in split_names(value))
@@ -401,8 +645,9 @@ def has_columns(table: RawTable, required: tuple[str, ...], log: ProblemLog) -> 
     missing = [column for column in required if column not in table.columns]
     if missing:
         log.add(
-            table.location(1 if table.columns else None),
-            f"表头缺少列：{'、'.join(missing)}（表头应在第一行，现有列：{'、'.join(table.columns) or '无'}）",
+            table.location(table.header_row),
+            f"表头缺少列：{'、'.join(missing)}（现有列：{'、'.join(table.columns) or '无'}）："
+            "请在表头行写上这些列名，表头上方可以有标题或说明",
         )
     return not missing
 
@@ -414,10 +659,7 @@ def text_cell(row: RawRow, column: str) -> str:
 
 def id_cell(row: RawRow, column: str) -> str:
     """Ids typed as numbers come back from Excel as 3.0; they mean "3"."""
-    value = row.cells.get(column)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else normalise_text(value)
+    return read_id(row.cells.get(column)).value
 
 
 def parsed(

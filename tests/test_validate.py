@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
 
 from pipeline.build import check
 from pipeline.cli import main
@@ -29,6 +30,32 @@ def test_the_factory_campaign_is_clean(tmp_path):
     inputs = check(cf.make_campaign(tmp_path / "inputs"))
     assert len(inputs.plan.indicators) == 5
     assert inputs.months_with_data == (6, 7, 8, 9)
+
+
+def report(root, cells, submitted=dt.date(2024, 10, 3)):
+    """September's report with one row: (id, unit, value)."""
+    return cf.write_report(root, "2024-09", [(*cells, "", "", "", submitted)])
+
+
+def workbook_file(path, sheets):
+    """A workbook with the given sheets, each a list of rows."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def hidden_report_sheet(root):
+    path = report(root, ("A1-1", "区行政审批局", 1000))
+    workbook = load_workbook(path)
+    workbook.create_sheet("封面")
+    workbook["填报"].sheet_state = "hidden"
+    workbook.save(path)
 
 
 # Each case: how to break a clean campaign, and the words the message must hold.
@@ -79,16 +106,27 @@ BAD_INPUTS = {
         lambda root: cf.write_report(root, "2024-09", [cf.report_row("B1-1", "区统计局", "差不多", dt.date(2024, 10, 3))]),
         ["第2行", "“完成值”", "已完成、推进中、滞后"],
     ),
-    "two different values in one month": (
+    "one unit, two different values on the same day": (
         lambda root: cf.write_report(
             root,
             "2024-09",
             [
                 cf.report_row("A1-1", "区行政审批局", 1000, dt.date(2024, 10, 3)),
-                cf.report_row("A1-1", "审批局", 1100, dt.date(2024, 10, 4)),
+                cf.report_row("A1-1", "审批局", 1100, dt.date(2024, 10, 3)),
             ],
         ),
-        ["第3行", "两个不同的完成值", "第2行"],
+        ["第3行", "两个不同的完成值", "第2行", "报送日期相同", "较晚的报送日期"],
+    ),
+    "two units, two different values for a shared indicator": (
+        lambda root: cf.write_report(
+            root,
+            "2024-09",
+            [
+                cf.report_row("A2-2", "区环保局", 85, dt.date(2024, 10, 3)),
+                cf.report_row("A2-2", "东关镇", 80, dt.date(2024, 10, 4)),
+            ],
+        ),
+        ["第3行", "两个不同的完成值", "东关镇在本行报“80”", "区环保局在", "第2行", "只保留正确的一行"],
     ),
     "date that is not a date": (
         lambda root: cf.write_report(root, "2024-09", [cf.report_row("A1-1", "区行政审批局", 5, "十月初")]),
@@ -101,6 +139,79 @@ BAD_INPUTS = {
     "a file that is not a workbook": (
         lambda root: (root / "reports" / "2024-10.xlsx").write_text("这不是表格", encoding="utf-8"),
         ["reports/2024-10.xlsx", "无法作为 Excel 工作簿打开"],
+    ),
+    "report by a unit that does not exist, with a suggestion": (
+        lambda root: report(root, ("A1-1", "区审批局", 1000)),
+        ["reports/2024-09.xlsx", "第2行", "B列“填报单位”", "“区审批局”不在工作表“单位”中", "区行政审批局"],
+    ),
+    "a percentage for an indicator counted in 户": (
+        lambda root: report(root, ("A1-1", "区行政审批局", "85%")),
+        ["第2行", "C列“完成值”", "“85%”是百分数", "计量单位是“户”"],
+    ),
+    "a unit of measure that is not the indicator's": (
+        lambda root: report(root, ("A1-1", "区行政审批局", "1000家")),
+        ["第2行", "C列“完成值”", "计量单位“家”与本指标的“户”不符"],
+    ),
+    "a thousands separator in the wrong place": (
+        lambda root: report(root, ("A1-1", "区行政审批局", "1,00")),
+        ["第2行", "C列“完成值”", "“1,00”不是数字"],
+    ),
+    "a negative value": (
+        lambda root: report(root, ("A2-1", "区环保局", -5)),
+        ["第2行", "C列“完成值”", "不能为负数"],
+    ),
+    "a row with progress written but no value": (
+        lambda root: cf.write_report(root, "2024-09", [("A1-1", "区行政审批局", None, "已完成登记", "", "", dt.date(2024, 10, 3))]),
+        ["第2行", "C列“完成值”", "为必填项"],
+    ),
+    "a date that does not exist": (
+        lambda root: report(root, ("A1-1", "区行政审批局", 1000), submitted="2024年9月31日"),
+        ["第2行", "G列“报送日期”", "“2024年9月31日”不是有效日期"],
+    ),
+    "a submission date before the month reported": (
+        lambda root: report(root, ("A1-1", "区行政审批局", 1000), submitted=dt.date(2023, 10, 3)),
+        ["第2行", "G列“报送日期”", "早于所报的2024年9月"],
+    ),
+    "an indicator id Excel turned into a date that matches nothing": (
+        lambda root: report(root, (dt.datetime(2024, 3, 7), "区行政审批局", 1000)),
+        ["第2行", "A列“指标编号”", "被 Excel 识别成了日期", "文本"],
+    ),
+    "the report sheet is hidden": (
+        lambda root: hidden_report_sheet(root),
+        ["reports/2024-09.xlsx", "工作表“填报”被隐藏", "取消隐藏"],
+    ),
+    "a workbook with neither sheet 填报 nor a report table": (
+        lambda root: workbook_file(root / "reports" / "2024-09.xlsx", {"Sheet1": [["说明"]], "Sheet2": [["备注"]]}),
+        ["reports/2024-09.xlsx", "缺少工作表“填报”", "Sheet1"],
+    ),
+    "two columns with the same header": (
+        lambda root: workbook_file(
+            root / "reports" / "2024-09.xlsx",
+            {"填报": [[*cf.REPORT_HEADER, "完成值"], ["A1-1", "区行政审批局", 1000, "", "", "", dt.date(2024, 10, 3), 900]]},
+        ),
+        ["reports/2024-09.xlsx", "第1行", "表头“完成值”出现了两次", "C列和H列"],
+    ),
+    "a report without the 完成值 column": (
+        lambda root: workbook_file(root / "reports" / "2024-09.xlsx", {"填报": [["指标编号", "填报单位"], ["A1-1", "区行政审批局"]]}),
+        ["reports/2024-09.xlsx", "工作表“填报”", "缺少列：完成值"],
+    ),
+    "a web page saved with an .xls name": (
+        lambda root: (root / "reports" / "2024-10.xls").write_text("<html><table><tr><td>1</td></tr></table></html>"),
+        ["reports/2024-10.xls", "网页（HTML）", "另存为"],
+    ),
+    "a Word document among the reports": (
+        lambda root: (root / "reports" / "2024-10.docx").write_bytes(b"PK\x03\x04"),
+        ["reports/2024-10.docx", "不支持的文件类型", ".xlsx"],
+    ),
+    "a password-protected workbook": (
+        lambda root: (root / "reports" / "2024-10.xlsx").write_bytes(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedPackage".encode("utf-16-le")
+        ),
+        ["reports/2024-10.xlsx", "设有打开密码", "取消密码"],
+    ),
+    "a report folder not named by its month": (
+        lambda root: cf.write_report(root, "九月", [cf.report_row("A1-1", "区行政审批局", 1000, dt.date(2024, 10, 3))], name="区行政审批局"),
+        ["reports/九月", "无法从名称判断月份", "2023-09"],
     ),
     "campaign.yaml without its issuer": (
         lambda root: cf.write_campaign(root, issuer=""),

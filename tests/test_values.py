@@ -1,10 +1,22 @@
 import datetime as dt
+import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.values import ValueProblem, normalise_cjk_text, parse_date, parse_number, split_names
+from pipeline.values import (
+    Reading,
+    ValueProblem,
+    name_key,
+    normalise_cjk_text,
+    parse_date,
+    parse_number,
+    read_date,
+    read_id,
+    read_number,
+    split_names,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +68,133 @@ def test_unit_lists():
 def test_half_width_punctuation_in_chinese_text_becomes_full_width():
     assert normalise_cjk_text("完成投资100亿元,同比增长3.5%(超额):好") == "完成投资100亿元，同比增长3.5%（超额）：好"
     assert normalise_cjk_text("合同额1,234万元") == "合同额1,234万元"
+
+
+# normalisations recorded -------------------------------------------------------
+
+FULL_WIDTH = str.maketrans("0123456789.,-%", "０１２３４５６７８９．，－％")
+
+
+def test_each_normalisation_is_recorded():
+    assert read_number("１２３").notes == ("全角字符“１２３”按“123”读取",)
+    assert read_number("1,200").notes == ("去掉千位分隔符（“1,200”）",)
+    assert read_number("8.5%", "%") == Reading(8.5, ("百分数“8.5%”按 8.5 读取",))
+    assert read_number("1200户", "户") == Reading(1200.0, ("去掉计量单位：“1200户”按 1200 读取",))
+    assert read_number(1200, "户") == Reading(1200.0)
+
+
+@pytest.mark.parametrize(
+    "typed, measure, words",
+    [("85%", "户", "是百分数"), ("3500万元", "亿元", "计量单位“万元”与本指标的“亿元”不符"), ("约1000", "户", "不是数字"), ("1000左右", "户", "不是数字")],
+)
+def test_numbers_that_do_not_fit_the_indicator(typed, measure, words):
+    with pytest.raises(ValueProblem, match=words):
+        read_number(typed, measure)
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False), st.booleans(), st.booleans())
+def test_any_number_typed_with_separators_full_width_or_percent_reads_back(value, full_width, percent):
+    typed = f"{value:,.2f}" + ("%" if percent else "")
+    if full_width:
+        typed = typed.translate(FULL_WIDTH)
+    reading = read_number(f"  {typed} ", "%")
+    assert reading.value == pytest.approx(float(value))
+    assert bool(reading.notes) == ("," in f"{value:,.2f}" or full_width or percent)
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.sampled_from(["户", "亿元", "个", "%"]))
+def test_a_number_followed_by_its_own_measure_reads_back(value, measure):
+    assert read_number(f"{value}{measure}", measure).value == value
+
+
+@given(st.from_regex(r"\A[1-9][0-9]{0,2}(,[0-9]{1,2}|,[0-9]{4,5})\Z"))
+def test_commas_that_are_not_thousands_separators_are_refused(typed):
+    with pytest.raises(ValueProblem):
+        read_number(typed)
+
+
+@given(st.text(alphabet="一二三四五六七八九十百千万约左右多余个", min_size=1, max_size=6))
+def test_numbers_written_in_words_are_refused_not_guessed(typed):
+    with pytest.raises(ValueProblem):
+        read_number(typed, "个")
+
+
+# dates -----------------------------------------------------------------------------
+
+DAYS = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))
+
+
+@given(DAYS)
+def test_every_form_a_unit_types_a_date_in_reads_back(day):
+    forms = (
+        f"{day.year}年{day.month}月{day.day}号",
+        f"{day.year} 年 {day.month:02d} 月 {day.day:02d} 日",
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}{day.month:02d}{day.day:02d}",
+        f"{day.year}年{day.month}月{day.day}日".translate(FULL_WIDTH),
+        f"{day.isoformat()} 09:30",
+    )
+    for text in forms:
+        reading = read_date(text)
+        assert reading.value == day
+        assert reading.notes  # each was rewritten to a date, and says so
+    assert read_date(day.isoformat()) == Reading(day)
+    assert read_date(int(f"{day.year}{day.month:02d}{day.day:02d}")).value == day
+
+
+@given(DAYS, st.integers(min_value=-150, max_value=150))
+def test_a_date_without_its_year_takes_the_year_nearest_the_due_date(day, offset):
+    near = day + dt.timedelta(days=offset)
+    for text in (f"{day.month}月{day.day}日", f"{day.month}/{day.day}"):
+        reading = read_date(text, near=near)
+        assert reading.value == day
+        assert "未写年份" in reading.notes[0]
+
+
+def test_a_date_without_its_year_needs_a_due_date():
+    with pytest.raises(ValueProblem):
+        read_date("10月5日")
+
+
+@given(DAYS)
+def test_excel_serials_read_back_and_say_so(day):
+    serial = (day - dt.date(1899, 12, 30)).days
+    reading = read_date(float(serial))
+    assert reading.value == day and "Excel 日期序号" in reading.notes[0]
+
+
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=29, max_value=35), st.integers(min_value=2001, max_value=2099))
+def test_days_past_the_end_of_the_month_are_refused(month, day, year):
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        with pytest.raises(ValueProblem):
+            read_date(f"{year}年{month}月{day}日")
+
+
+# ids ---------------------------------------------------------------------------------
+
+
+@given(
+    st.from_regex(r"\A[A-Z]?[1-9][0-9]?\Z"),
+    st.integers(min_value=1, max_value=99),
+    st.sampled_from(["-", "－", "—", "–", "﹣", " - "]),
+    st.booleans(),
+)
+def test_an_id_typed_with_any_dash_or_full_width_reads_as_itself(head, tail, dash, full_width):
+    typed = f"{head}{dash}{tail}"
+    if full_width:
+        typed = unicodedata.normalize("NFKC", typed).translate(str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"))
+    reading = read_id(typed)
+    assert reading.value == f"{head}-{tail}"
+    assert bool(reading.notes) == (typed != reading.value)
+
+
+def test_ids_typed_as_numbers():
+    assert read_id(3.0) == Reading("3")
+    assert read_id(None) == Reading("")
+
+
+def test_unit_names_compare_without_spaces_or_full_width():
+    assert name_key(" 区 发改委 ") == name_key("区发改委")
+    assert name_key("区委组织部（人才办）") == name_key("区委组织部(人才办)")
