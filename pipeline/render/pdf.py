@@ -16,6 +16,7 @@ import functools
 import io
 import logging
 import unicodedata
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,11 +70,17 @@ INDENT = 2 * (BODY_SIZE + NATURAL_SPACING)  # a first-line indent of two charact
 # How far a line may be squeezed to take one more character (a closing
 # punctuation mark that must not start the next line) or stretched instead.
 MIN_SPACING = -1.2
-MAX_SPACING = 4.0
+# Wider gaps read as spaces: pdftotext puts a space between glyphs set 2.5pt
+# apart at 16pt, pdfplumber from 3pt. Past this a long Latin run (a web address)
+# is broken inside instead, so that copying text out of the PDF gives back the
+# source text exactly.
+MAX_SPACING = 2.0
 
 # Kinsoku (禁则): never at the start of a line / never at its end.
 NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·%‰℃,.;:?!)]}>")
 NO_LINE_END = set("（《「『【〔〈“‘([{<")
+# Where a Latin run that must be broken breaks best: after these.
+SOFT_BREAK_AFTER = set("/.-_@?&=#:;,")
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,8 @@ def _units(text: str) -> list[str]:
     """Tokens glued by the kinsoku rules: each unit may start a new line."""
     units: list[str] = []
     for token in _tokens(text):
-        glue = units and (token[0] in NO_LINE_START or units[-1][-1] in NO_LINE_END)
+        # A space stays at the end of its line (where CSS drops it), never at the start.
+        glue = units and (token[0] in NO_LINE_START or units[-1][-1] in NO_LINE_END or token.isspace())
         if glue:
             units[-1] += token
         else:
@@ -183,30 +191,61 @@ class LineComposer:
         lines: list[tuple[str, float]] = []
         line = ""
         available = self.measure - indent
-        for unit in _units(text):
+        pending = deque(_units(text))
+        while pending:
+            unit = pending.popleft()
             candidate = line + unit
-            if not line or self._spacing(candidate, role, available) >= NATURAL_SPACING:
+            if self._spacing(candidate, role, available) >= NATURAL_SPACING:
                 line = candidate
                 continue
-            # The unit does not fit: squeeze it in or push it to the next line,
-            # whichever leaves the spacing nearer to the natural one.
-            squeezed = self._spacing(candidate, role, available)
-            # Clamped: a line holding one over-long Latin word (a web address)
-            # overflows a little rather than being crushed or torn apart.
-            stretched = max(MIN_SPACING, min(self._spacing(line, role, available), MAX_SPACING))
-            squeeze = squeezed >= MIN_SPACING and (
-                NATURAL_SPACING - squeezed < stretched - NATURAL_SPACING
-            )
-            if squeeze:
-                lines.append((candidate, squeezed))
-                line = ""
-            else:
-                lines.append((line, stretched))
-                line = unit
+            # The unit does not fit: squeeze it in, push it to the next line or,
+            # when either would leave gaps that read as spaces, break it inside.
+            finished, rest = self._fill(line, unit, role, available)
+            lines.append((finished, self._clamped_spacing(finished, role, available)))
+            if rest:
+                pending.appendleft(rest)
+            line = ""
             available = self.measure
         if line:
             lines.append((line, NATURAL_SPACING))
         return lines
+
+    def _fill(self, line: str, unit: str, role: str, available: float) -> tuple[str, str]:
+        """The finished line and what is left of ``unit`` for the next one."""
+        squeezed = self._spacing(line + unit, role, available)
+        stretched = self._spacing(line, role, available) if line.strip() else float("inf")
+        if squeezed >= MIN_SPACING and NATURAL_SPACING - squeezed < stretched - NATURAL_SPACING:
+            return line + unit, ""
+        if stretched <= MAX_SPACING:
+            return line, unit
+        split = self._split(line, unit, role, available)
+        if split is not None:
+            return line + split[0], split[1]
+        # Nothing better: a stretched line, or one unbreakable unit overflowing a little.
+        return (line, unit) if line.strip() else (unit, "")
+
+    def _split(self, line: str, unit: str, role: str, available: float) -> tuple[str, str] | None:
+        """Break a Latin run inside ``unit`` so that ``line`` fills up to the edge.
+
+        Only between two narrow characters, never against the kinsoku rules;
+        preferably after a character such as "/" or "." of a web address.
+        """
+        fitting = [
+            cut for cut in range(1, len(unit))
+            if not _is_wide(unit[cut - 1]) and not _is_wide(unit[cut])
+            and not unit[cut].isspace()
+            and unit[cut] not in NO_LINE_START and unit[cut - 1] not in NO_LINE_END
+            and self._spacing(line + unit[:cut], role, available) >= NATURAL_SPACING
+        ]
+        if not fitting:
+            return None
+        soft = [cut for cut in fitting if unit[cut - 1] in SOFT_BREAK_AFTER
+                and self._spacing(line + unit[:cut], role, available) <= MAX_SPACING]
+        cut = max(soft or fitting)
+        return unit[:cut], unit[cut:]
+
+    def _clamped_spacing(self, line: str, role: str, available: float) -> float:
+        return max(MIN_SPACING, min(self._spacing(line, role, available), MAX_SPACING))
 
     def compose(self, runs: list[tuple[str, bool]], role: str, indent: float) -> list[ComposedLine]:
         """Compose (text, is_lead) runs; the lead keeps its own markup on every line."""
@@ -249,10 +288,19 @@ def _segments(line: str, marks: list[tuple[bool, bool]]) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+PDF_VARIANT = "pdf/a-2b"
+
+
 class PdfRenderer:
     """Holds the font configuration and parsed CSS; renders many documents."""
 
-    def __init__(self, templates: Path | str = DEFAULT_TEMPLATES, font_set: FontSet | None = None):
+    def __init__(
+        self,
+        templates: Path | str = DEFAULT_TEMPLATES,
+        font_set: FontSet | None = None,
+        extra_css: str = "",
+    ):
+        """``extra_css`` is laid over print.css (tests use it to make faulty PDFs)."""
         # Imported here so that `import pipeline.render.pdf` stays cheap and a
         # missing system library shows up only when a PDF is really wanted.
         from weasyprint import CSS
@@ -265,7 +313,7 @@ class PdfRenderer:
         self.stylesheets = (
             CSS(string=self.font_set.stylesheet(), font_config=self.font_config),
             CSS(filename=str(self.html.stylesheet_path("print")), font_config=self.font_config),
-        )
+        ) + ((CSS(string=extra_css, font_config=self.font_config),) if extra_css else ())
 
     def print_html(self, document: OfficialDocument, standalone: bool = False) -> str:
         """The HTML that becomes the PDF.
@@ -291,6 +339,9 @@ class PdfRenderer:
             font_config=self.font_config,
             pdf_identifier=document.slug.encode("utf-8"),
             finisher=embolden_synthetic_bold,
+            # The PDF is the archive copy: PDF/A-2b costs about 3 KB (XMP
+            # metadata and an sRGB output intent) and no measurable time.
+            pdf_variant=PDF_VARIANT,
         )
 
     def write(self, document: OfficialDocument, path: Path | str) -> PdfResult:
