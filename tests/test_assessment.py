@@ -1,0 +1,157 @@
+"""Year-end verdicts, points and ranking, against a campaign worked out by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pipeline.assessment import (
+    assess_year,
+    competition_ranks,
+    counted_periods,
+    final_account,
+    is_done,
+    is_exceeded,
+    previous_result,
+    repeat_criticised,
+    year_record,
+)
+from pipeline.build import check
+from pipeline.evaluate import Judgement, evaluate
+from pipeline.model import Indicator, Report, Rules
+from pipeline.periods import Period, parse_period
+from tests.compose import hand_campaign as hc
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    return check(hc.write_hand_campaign(tmp_path_factory.mktemp("hand") / "inputs"))
+
+
+@pytest.fixture(scope="module")
+def assessment(inputs):
+    return assess_year(inputs, evaluate(inputs, parse_period("2024")))
+
+
+def test_counted_documents_are_the_bulletins_and_the_half_year_summary(inputs):
+    labels = [p.label for p in counted_periods(inputs)]
+    assert labels == ["2024-Q1", "2024-Q2", "2024-H1", "2024-Q3", "2024-Q4"]
+
+
+def test_the_year_record_matches_the_hand_worked_one(inputs):
+    record = {c.month: (c.commended, c.criticised) for c in year_record(inputs)}
+    assert record == hc.EXPECTED_RECORD
+
+
+def test_june_is_counted_once_although_two_documents_judge_it(inputs):
+    june = next(c for c in year_record(inputs) if c.month == 6)
+    assert [p.label for p in june.periods] == ["2024-Q2", "2024-H1"]
+    # Both documents commend 甲局 …
+    assert [u.unit for u in evaluate(inputs, parse_period("2024-Q2")).commended] == ["甲局"]
+    assert [u.unit for u in evaluate(inputs, parse_period("2024-H1")).commended] == ["甲局"]
+    # … and it still counts once.
+    assert june.commended == ("甲局",)
+
+
+def test_points_per_unit(assessment):
+    assert {u.unit: u.total for u in assessment.units} == pytest.approx(hc.EXPECTED_POINTS)
+
+
+def test_ranking_with_a_tie(assessment):
+    assert [(u.unit, u.rank) for u in assessment.units] == hc.EXPECTED_RANKING
+
+
+def test_a_unit_without_indicators_is_not_ranked(assessment):
+    assert "戊中心" not in {u.unit for u in assessment.units}
+
+
+def test_verdicts_of_every_indicator(assessment):
+    verdicts = {a.indicator.id: (a.verdict, a.exceeded) for a in assessment.accounts}
+    assert verdicts == {
+        "I1": ("完成", True),
+        "I2": ("未完成", False),
+        "I3": ("完成", False),
+        "I4": ("完成", False),
+        "I5": ("完成", True),
+        "I6": ("完成", True),
+    }
+
+
+def test_monthly_criticism_does_not_count(inputs, assessment):
+    # 乙局 is criticised in many monthly reports, yet only three times in the record.
+    months = [m for m in range(1, 13) if "乙局" in {u.unit for u in evaluate(inputs, Period("month", 2024, m)).criticised}]
+    assert len(months) > 3
+    (b,) = [u for u in assessment.units if u.unit == "乙局"]
+    assert [c.month for c in b.criticised] == [3, 6, 12]
+
+
+class TestRanks:
+    def test_ties_share_a_rank_and_the_next_rank_skips(self):
+        assert competition_ranks([3, 2, 2, 1]) == [1, 2, 2, 4]
+
+    def test_all_tied(self):
+        assert competition_ranks([0, 0, 0]) == [1, 1, 1]
+
+    def test_fractional_points_that_add_up_the_same_tie(self, inputs):
+        rules = dataclasses.replace(Rules(), points_commended=0.1, points_exceeded=0.3)
+        changed = dataclasses.replace(inputs, campaign=dataclasses.replace(inputs.campaign, rules=rules))
+        units = assess_year(changed, evaluate(changed, parse_period("2024"))).units
+        # 丙街道 and 丁局: 0.3 each, still tied.
+        assert [(u.unit, u.rank) for u in units][1:3] == [("丙街道", 2), ("丁局", 2)]
+
+
+class TestFinalVerdict:
+    RULES = Rules()
+
+    @staticmethod
+    def indicator(comparison=">=", kind="累计", target=100.0):
+        return Indicator("X", "T", "测试", "个", target if kind != "定性" else None, comparison, kind, ("甲局",))
+
+    @staticmethod
+    def report(value=None, word=None):
+        return Report("X", "甲局", 12, value, word)
+
+    @pytest.mark.parametrize(
+        "value, done, exceeded",
+        [(99.9, False, False), (100, True, False), (109.9, True, False), (110, True, True)],
+    )
+    def test_floor(self, value, done, exceeded):
+        item, report = self.indicator(), self.report(value)
+        assert is_done(item, report) is done
+        assert is_exceeded(item, report, 0.10) is exceeded
+
+    @pytest.mark.parametrize(
+        "value, done, exceeded",
+        [(100.1, False, False), (100, True, False), (90.1, True, False), (90, True, True)],
+    )
+    def test_ceiling(self, value, done, exceeded):
+        item, report = self.indicator("<="), self.report(value)
+        assert is_done(item, report) is done
+        assert is_exceeded(item, report, 0.10) is exceeded
+
+    def test_qualitative_is_done_only_when_completed_and_never_exceeded(self):
+        item = self.indicator(kind="定性")
+        assert is_done(item, self.report(word="已完成"))
+        assert not is_done(item, self.report(word="推进中"))
+        assert not is_exceeded(item, self.report(word="已完成"), 0.10)
+
+    def test_no_december_report_is_unmet(self):
+        account = final_account(Judgement(self.indicator(), 12, "未报送", None, 100.0), self.RULES)
+        assert account.verdict == "未完成" and account.points(self.RULES) == -1
+
+
+class TestEscalation:
+    def test_second_quarter_in_a_row(self, inputs):
+        q2 = evaluate(inputs, parse_period("2024-Q2"))
+        assert repeat_criticised(q2, previous_result(inputs, q2.period)) == {"乙局"}
+
+    def test_first_criticism_is_not_escalated(self, inputs):
+        q1 = evaluate(inputs, parse_period("2024-Q1"))
+        assert previous_result(inputs, q1.period) is None
+        assert repeat_criticised(q1, None) == frozenset()
+
+    def test_previous_month_without_reports_does_not_count(self, tmp_path):
+        inputs = check(hc.write_hand_campaign(tmp_path / "inputs", months=range(3, 5)))
+        march = evaluate(inputs, parse_period("2024-03"))
+        assert previous_result(inputs, march.period) is None
