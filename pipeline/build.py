@@ -7,8 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from pipeline.assessment import assess_year, assessment_entries, period_is_over, previous_result, repeat_criticised
 from pipeline.compose import Issue
 from pipeline.compose.bulletin import compose_quarterly_bulletin
+from pipeline.compose.half_year import compose_half_year_summary
+from pipeline.compose.monthly import compose_monthly_report
+from pipeline.compose.notice import compose_notices
+from pipeline.compose.year_end import compose_year_end_account
 from pipeline.document import OfficialDocument
 from pipeline.evaluate import CycleResult, evaluate, report_due_date
 from pipeline.intake import ledger_summary, write_ledger
@@ -61,6 +66,9 @@ def check_period(inputs: Inputs, period: Period, inputs_dir: Path) -> None:
             f"{period.chinese}没有任何月报（{inputs_dir / 'reports'} 下应有 "
             f"{'、'.join(f'{period.year}-{m:02d}' for m in period.months)} 的月报）",
         )
+    elif period.kind == "year" and not period_is_over(inputs, period):
+        # The account settles every target on the December figures.
+        log.add(Location("reports"), f"年底交账需要12月的月报（{inputs_dir / 'reports'} 下应有 {period.year}-12 的月报）")
     log.raise_if_any()
 
 
@@ -70,12 +78,37 @@ def default_issue_date(inputs: Inputs, period: Period) -> dt.date:
     return next_working_day(due + dt.timedelta(days=1))
 
 
-def compose_documents(result: CycleResult, issue: Callable[[str, str | None, str], Issue]) -> list[OfficialDocument]:
-    """The documents of the period's cycle, each with its number and date."""
+IssueFor = Callable[[str, str | None, str], Issue]
+
+
+def compose_documents(inputs: Inputs, result: CycleResult, issue: IssueFor) -> list[OfficialDocument]:
+    """The documents of the period's cycle, each with its number and date: the main
+    document first, then a 督办通知 to each unit it criticises."""
     period = result.period
-    if period.kind == "quarter":
-        return [compose_quarterly_bulletin(result, issue("quarterly_bulletin", None, "季度通报"))]
-    raise NotImplementedError(f"{period.label}：目前只支持季度通报（如 2023-Q3）")
+    if period.kind == "year":
+        title = "年底交账通报"
+        return [compose_year_end_account(result, issue("year_end_account", None, title), assess_year(inputs, result))]
+    previous = previous_result(inputs, period)
+    repeated = repeat_criticised(result, previous)
+    if period.kind == "month":
+        main = compose_monthly_report(result, issue("monthly_report", None, "月度督查通报"), repeated, previous)
+    elif period.kind == "quarter":
+        main = compose_quarterly_bulletin(result, issue("quarterly_bulletin", None, "季度通报"), repeated)
+    elif period.index == 1:
+        main = compose_half_year_summary(result, issue("half_year_summary", None, "半年工作通报"), repeated)
+    else:
+        raise ValueError(f"{period.label}：下半年不单独总结，请生成年底交账（bulletin build {period.year}）")
+    return [main, *compose_notices(result, main, repeated, issue)]
+
+
+def periods_of_year(inputs: Inputs, year: int) -> tuple[Period, ...]:
+    """Every cycle of the year whose last month has its reports, in the order they fall due."""
+    candidates = [Period("month", year, m) for m in range(1, 13)]
+    candidates += [Period("quarter", year, q) for q in range(1, 5)]
+    candidates += [Period("half", year, 1), Period("year", year, 1)]
+    order = {"month": 0, "quarter": 1, "half": 2, "year": 3}
+    chosen = [p for p in candidates if period_is_over(inputs, p)]
+    return tuple(sorted(chosen, key=lambda p: (p.end_month, order[p.kind])))
 
 
 def build(
@@ -85,9 +118,11 @@ def build(
     options: BuildOptions = BuildOptions(),
     progress: Progress = lambda message: None,
     renderers: Renderers | None = None,
+    inputs: Inputs | None = None,
 ) -> BuildResult:
+    """``inputs``: already checked inputs (the --all loop reads them once)."""
     progress("读取并校验输入文件……")
-    inputs = check(inputs_dir)
+    inputs = inputs or check(inputs_dir)
     check_period(inputs, period, inputs_dir)
     progress(f"评判 {len(inputs.plan.indicators)} 项指标……")
     result = evaluate(inputs, period)
@@ -102,7 +137,7 @@ def build(
         serial = registry.allocate(campaign.code, campaign.year, key, title)
         return Issue(document_number(campaign.code, campaign.year, serial), issue_date)
 
-    documents = compose_documents(result, issue)
+    documents = compose_documents(inputs, result, issue)
     renderers = renderers or Renderers.load(TEMPLATES)
     written: list[WrittenDocument] = []
     with staging_folder(out_dir, period.label) as folder:
@@ -113,8 +148,36 @@ def build(
         if inputs.ledger is not None:  # every report row read, and what became of it
             write_ledger(folder, inputs.ledger, result.submissions, period.label)
             extra["intake"] = ledger_summary(inputs.ledger, result.submissions)
+        if period.kind == "year":
+            # The points, for the annual assessment to take without reading the document.
+            extra["assessment"] = assessment_entries(assess_year(inputs, result))
         write_manifest(folder, manifest(folder, period.label, campaign.name, written, extra))
     return BuildResult(out_dir / period.label, tuple(written), tuple(renderers.fonts_used()), result)
+
+
+def build_all(
+    inputs_dir: Path,
+    out_dir: Path,
+    year: int,
+    options: BuildOptions = BuildOptions(),
+    started: Callable[[tuple[Period, ...]], None] = lambda periods: None,
+    built: Callable[[BuildResult], None] = lambda result: None,
+    renderers: Renderers | None = None,
+) -> tuple[BuildResult, ...]:
+    """Every period of ``year`` whose data exists, in date order, reading the inputs
+    and setting up the renderers once. ``started`` hears the periods before the
+    first build (for a progress bar), ``built`` each finished one."""
+    inputs = check(inputs_dir)
+    if year != inputs.campaign.year:
+        check_period(inputs, Period("year", year, 1), inputs_dir)  # raises: not the campaign's year
+    periods = periods_of_year(inputs, year)
+    started(periods)
+    renderers = renderers or Renderers.load(TEMPLATES)
+    results = []
+    for period in periods:
+        results.append(build(inputs_dir, out_dir, period, options, renderers=renderers, inputs=inputs))
+        built(results[-1])
+    return tuple(results)
 
 
 def summary(result: CycleResult) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.build import PROJECT_ROOT, BuildOptions, build, check
+from pipeline.build import PROJECT_ROOT, BuildOptions, BuildResult, build, build_all, check
 from pipeline.intake import summary_lines
 from pipeline.periods import PeriodError, parse_period
 from pipeline.problems import InputError
@@ -37,9 +38,13 @@ def report_problems(error: InputError) -> None:
 
 def parse_period_argument(ctx: click.Context, param: click.Parameter, value: str):
     try:
-        return parse_period(value)
+        period = parse_period(value)
     except PeriodError as error:
         raise click.BadParameter(str(error)) from None
+    if period.kind == "half" and period.index == 2:
+        # The year-end account reviews the second half; there is no separate summary.
+        raise click.BadParameter(f"下半年不单独总结，请生成年底交账：bulletin build {period.year}")
+    return period
 
 
 def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None):
@@ -102,9 +107,15 @@ def check_command(inputs_dir: Path) -> None:
 )
 @click.option("--draft", is_flag=True, help="生成征求意见稿：加“征求意见稿”标识，不占用文号")
 @click.option("--date", "issue_date", callback=parse_date_option, help="成文日期，如 2023-10-09（默认为报送截止后的第一个工作日）")
-def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date) -> None:
-    """生成 PERIOD 周期的全部公文，如 2023-Q3（季度通报）。"""
+@click.option("--all", "whole_year", is_flag=True, help="与年度一起使用（如 2023 --all）：生成该年已有数据的每个周期的全部公文")
+def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date, whole_year: bool) -> None:
+    """生成 PERIOD 周期的全部公文：2023-09（月度督查）、2023-Q3（季度通报）、2023-H1（半年总结）、2023（年底交账）。"""
     options = BuildOptions(draft=draft, issue_date=issue_date)
+    if whole_year:
+        if period.kind != "year":
+            raise click.UsageError(f"--all 只能与年度一起使用，如 bulletin build {period.year} --all")
+        build_year(period.year, inputs_dir, out_dir, options)
+        return
     try:
         built = build(inputs_dir, out_dir, period, options, progress=lambda message: click.echo(message, err=True))
     except InputError as error:
@@ -122,3 +133,37 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
         for fmt, path in item.files.items():
             click.echo(f"      {fmt.upper():5} {built.folder / path}")
     click.echo("使用字体：" + "；".join(built.fonts))
+
+
+def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions) -> None:
+    """`build 2023 --all`: every period with data, under one progress bar."""
+    try:
+        with contextlib.ExitStack() as stack:
+            bars = []
+
+            def started(periods) -> None:
+                # The bar needs the number of periods, known once the inputs are read.
+                bars.append(stack.enter_context(click.progressbar(
+                    length=len(periods), label=f"生成{year}年各周期公文", file=sys.stderr,
+                    item_show_func=lambda label: label or "",
+                )))
+
+            def built(result: BuildResult) -> None:
+                bars[0].update(1, result.folder.name)
+
+            results = build_all(inputs_dir, out_dir, year, options, started=started, built=built)
+    except InputError as error:
+        report_problems(error)
+        click.echo("未生成任何文件，已有的输出保持不变。", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except (OSError, RuntimeError) as error:
+        click.secho(f"生成失败：{error}", fg="red", err=True)
+        click.echo("此前已完成的周期已写出；失败周期的原有输出保持不变。", err=True)
+        sys.exit(EXIT_FAILED)
+    documents = sum(len(r.documents) for r in results)
+    click.secho(f"已生成 {len(results)} 个周期的 {documents} 份公文，位于 {out_dir}：", fg="green")
+    for result in results:
+        notices = sum(1 for item in result.documents if item.document.kind == "notice")
+        main = result.documents[0].document
+        extra = f"，督办通知{notices}份" if notices else ""
+        click.echo(f"  {result.folder.name:8} {main.number or '（征求意见稿）'}  {main.title}{extra}")

@@ -19,9 +19,13 @@ from pipeline.evaluate import (
     UnitResult,
 )
 from pipeline.compose import Issue, period_phrase
+from pipeline.compose.notice import notices_paragraph
 
 
-def compose_quarterly_bulletin(result: CycleResult, issue: Issue) -> OfficialDocument:
+def compose_quarterly_bulletin(
+    result: CycleResult, issue: Issue, repeated: frozenset[str] = frozenset()
+) -> OfficialDocument:
+    """``repeated``: criticised units that were criticised last quarter too (escalated notices)."""
     campaign = result.campaign
     period = result.period
     title = f"关于{campaign.name}{period_phrase(period)}推进情况的通报"
@@ -30,7 +34,7 @@ def compose_quarterly_bulletin(result: CycleResult, issue: Issue) -> OfficialDoc
     sections = (
         ("总体进展情况", overall_progress(result)),
         ("表扬单位", commendations(result)),
-        ("通报批评单位", criticisms(result)),
+        ("通报批评单位", criticisms(result) + notices(result, repeated, issue)),
         ("下步工作要求", requirements(result, issue.date)),
     )
     for index, (heading, blocks) in enumerate(sections, start=1):
@@ -132,6 +136,12 @@ def criticisms(result: CycleResult) -> list[Block]:
     for index, unit in enumerate(units, start=1):
         blocks.append(Paragraph(unit_evidence(unit) + "。", lead=f"{index}.{unit.unit}。"))
     return blocks
+
+
+def notices(result: CycleResult, repeated: frozenset[str], issue: Issue) -> list[Block]:
+    """The 督办通知 sent with the bulletin, and which of them are escalated."""
+    paragraph = notices_paragraph(result, repeated, issue.date)
+    return [paragraph] if paragraph else []
 
 
 def unit_evidence(unit: UnitResult) -> str:

@@ -29,17 +29,16 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def model_units(document: OfficialDocument) -> tuple[list[str], list[tuple[str, ...]]]:
-    """The document's words in reading order, and its table rows, from the model alone."""
+def model_units(document: OfficialDocument) -> tuple[list[str], list[Table]]:
+    """The document's words in reading order, and its tables, from the model alone."""
     units = [document.marking, document.issuer_mark, document.number or "", *document.title_lines]
     units.append(f"{document.recipients}：")
-    tables: list[tuple[str, ...]] = []
+    tables: list[Table] = []
 
     def add_blocks(blocks):
         for block in blocks:
             if isinstance(block, Table):
-                tables.append(block.columns)
-                tables.extend(block.rows)
+                tables.append(block)
                 units.extend(block.columns)
                 for row in block.rows:
                     units.extend(row)
@@ -118,13 +117,26 @@ def assert_same_words(document: OfficialDocument, folder: Path, renderers: Rende
     pdf_text, pdf_rows = pdf_text_and_tables(folder / written.files["pdf"])
     for unit in units:
         assert unit in pdf_text or any(unit in cell for row in pdf_rows for cell in row), unit
-    header = tables[0] if tables else None
-    expected_rows = [tuple(squeeze(c) for c in row) for row in tables if row != header]
-    # The colophon's rules make pdfplumber see a one-column table too: keep the data tables' rows.
-    width = len(header) if header else 0
-    found_rows = [row for row in pdf_rows if len(row) == width and row != tuple(squeeze(c) for c in header)]
-    # A group row spans the table: the PDF has its text in the first cell only.
-    assert [tuple(c for c in row if c) for row in found_rows] == [tuple(c for c in row if c) for row in expected_rows]
+    assert_same_table_rows(tables, pdf_rows)
+
+
+def assert_same_table_rows(tables: list[Table], pdf_rows: list[tuple[str, ...]]) -> None:
+    """The PDF's table rows are the model's, table by table (told apart by their widths).
+
+    Header rows are left out: a long table repeats its header on every page.
+    The colophon's rules make pdfplumber see a one-column table too, which no
+    data table has, so only the data tables' widths are looked at.
+    """
+    headers = {tuple(squeeze(c) for c in table.columns) for table in tables}
+    for width in sorted({len(table.columns) for table in tables}):
+        expected = [
+            tuple(squeeze(c) for c in row)
+            for table in tables if len(table.columns) == width
+            for row in table.rows
+        ]
+        found = [row for row in pdf_rows if len(row) == width and row not in headers]
+        # A group row spans the table: the PDF has its text in the first cell only.
+        assert [tuple(c for c in row if c) for row in found] == [tuple(c for c in row if c) for row in expected]
 
 
 @pytest.fixture(scope="module")

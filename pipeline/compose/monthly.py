@@ -1,0 +1,200 @@
+"""The monthly supervision report (月度督查通报).
+
+Contents (supervision.md): how many indicators are in each status, the lagging
+ones (滞后 / 严重滞后 / 未报送) with their units and figures, and the reports that
+were missing or late that month; the attachment lists every indicator as the
+bulletin's does.
+
+Monthly supervision criticises by the same unit rules as the bulletin, with the
+previous month as the previous period (so "滞后 twice running" means two months
+running), and each criticised unit gets a 督办通知. It does not commend:
+supervision.md lists no commendation among the monthly report's contents, and
+the plan commends in the quarterly bulletin (季通报), so a month's good results
+reach the units through the quarter's bulletin instead.
+"""
+
+from __future__ import annotations
+
+from pipeline import wording as w
+from pipeline.compose import Issue, period_phrase
+from pipeline.compose.bulletin import indicator_table, status_summary, unit_evidence
+from pipeline.compose.notice import notices_paragraph
+from pipeline.document import Attachment, Block, Colophon, Heading, OfficialDocument, Paragraph, Table
+from pipeline.evaluate import GOOD_STATUSES, LAGGING, NOT_REPORTED, SEVERELY_LAGGING, CycleResult, Judgement, Submission
+
+LAG_ORDER = (SEVERELY_LAGGING, NOT_REPORTED, LAGGING)
+SUBMISSION_COLUMNS = ("序号", "责任单位", "指标", "报送日期", "情况")
+SUBMISSION_WIDTHS = (8, 30, 56, 38, 24)
+
+
+def compose_monthly_report(
+    result: CycleResult,
+    issue: Issue,
+    repeated: frozenset[str] = frozenset(),
+    previous: CycleResult | None = None,
+) -> OfficialDocument:
+    campaign = result.campaign
+    period = result.period
+    title = f"关于{campaign.name}{period_phrase(period)}督查情况的通报"
+    table_name = f"截至{period.index}月底重点指标推进情况表"
+    sections = (
+        ("总体情况", overall(result, previous)),
+        ("滞后指标情况", lagging_indicators(result)),
+        (f"{period.index}月份进展情况报送情况", submissions(result)),
+        ("通报批评及督办情况", criticisms(result, repeated, issue)),
+        ("下步工作要求", requirements(result)),
+    )
+    body: list[Block] = [opening(result)]
+    for index, (heading, blocks) in enumerate(sections, start=1):
+        body.append(Heading(1, f"{w.heading_numeral(index)}、{heading}"))
+        body.extend(blocks)
+    return OfficialDocument(
+        kind="monthly_report",
+        layout="standard",
+        issuer=campaign.issuer,
+        issuer_mark=campaign.issuer,
+        number=None if issue.draft else issue.number,
+        title=title,
+        title_lines=w.break_title(title),
+        recipients=campaign.recipients,
+        body=tuple(body),
+        attachment_names=(table_name,),
+        signature=campaign.issuer,
+        date=w.chinese_date(issue.date),
+        attachments=(Attachment("附件", table_name, (indicator_table(result),)),),
+        colophon=Colophon(campaign.cc, campaign.printer or campaign.issuer, w.chinese_date(issue.date)),
+        draft=issue.draft,
+        criticised=tuple(u.unit for u in result.criticised),
+        slug=f"{period.label}-月度督查通报",
+    )
+
+
+def opening(result: CycleResult) -> Paragraph:
+    campaign = result.campaign
+    month = result.period.index
+    return Paragraph(
+        f"按照{campaign.name}“月督查、季通报、半年总结、年底交账”工作要求，{campaign.issuer}对截至{month}月底"
+        f"{len(result.plan.tasks)}项重点任务、{len(result.judgements)}项指标的推进情况和{month}月份进展情况报送情况"
+        "进行了督查。现将有关情况通报如下。"
+    )
+
+
+def good_count(result: CycleResult) -> int:
+    return sum(1 for j in result.judgements if j.status in GOOD_STATUSES)
+
+
+def overall(result: CycleResult, previous: CycleResult | None) -> list[Block]:
+    judgements = result.judgements
+    month = result.period.index
+    good = good_count(result)
+    share = good / len(judgements) if judgements else 0
+    text = (
+        f"截至{month}月底，{len(judgements)}项指标中，{status_summary(result, judgements)}；"
+        f"达到序时进度及以上的{good}项，占{w.percent(share)}。"
+    )
+    if previous is not None:
+        text += change_sentence(good, good_count(previous), previous.period.index)
+    behind = [j for j in judgements if j.status in LAG_ORDER]
+    if behind:
+        units = units_of(behind)
+        text += f"滞后（含严重滞后、未报送）指标{len(behind)}项，涉及{'、'.join(units)}{len(units)}个单位。"
+    return [Paragraph(text)]
+
+
+def change_sentence(now: int, before: int, before_month: int) -> str:
+    if now == before:
+        return f"与{before_month}月底持平。"
+    direction = "增加" if now > before else "减少"
+    return f"较{before_month}月底{direction}{abs(now - before)}项（{before_month}月底为{before}项）。"
+
+
+def units_of(judgements: list[Judgement]) -> list[str]:
+    return list(dict.fromkeys(unit for j in judgements for unit in j.indicator.units))
+
+
+def lagging_indicators(result: CycleResult) -> list[Block]:
+    blocks: list[Block] = []
+    groups = [(status, [j for j in result.judgements if j.status == status]) for status in LAG_ORDER]
+    groups = [(status, items) for status, items in groups if items]
+    if not groups:
+        return [Paragraph("本月没有滞后、严重滞后或未报送的指标。")]
+    for index, (status, items) in enumerate(groups, start=1):
+        blocks.append(Heading(2, f"（{w.heading_numeral(index)}）{status}指标（{len(items)}项）"))
+        for number, judgement in enumerate(items, start=1):
+            blocks.append(Paragraph(lag_item(judgement), lead=f"{number}."))
+    return blocks
+
+
+def lag_item(judgement: Judgement) -> str:
+    text = w.evidence(judgement)
+    if judgement.indicator.type == "累计" and judgement.report and judgement.benchmark_share is not None:
+        text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
+    if judgement.lagging_twice:
+        text += "，连续两个月滞后"
+    return f"{text}。责任单位：{'、'.join(judgement.indicator.units)}。"
+
+
+def late_or_missing(result: CycleResult) -> list[Submission]:
+    return [s for s in result.submissions if s.late or s.missing]
+
+
+def submissions(result: CycleResult) -> list[Block]:
+    owed = result.submissions
+    late = [s for s in owed if s.late]
+    missing = [s for s in owed if s.missing]
+    on_time = len(owed) - len(late) - len(missing)
+    month = result.period.index
+    due = owed[0].due if owed else None
+    text = f"{month}月份应报送{len(owed)}项指标进展情况"
+    if due is not None:
+        text += f"（报送截止日期为{w.chinese_date(due)}）"
+    text += f"，按时报送{on_time}项，逾期报送{len(late)}项，未报送{len(missing)}项。"
+    if not late and not missing:
+        return [Paragraph(text + "各单位均按时报送。")]
+    return [Paragraph(text + "逾期报送和未报送的情况如下："), submission_table(result)]
+
+
+def submission_table(result: CycleResult) -> Table:
+    names = {indicator.id: w.indicator_label(indicator) for indicator in result.plan.indicators}
+    rows = []
+    for serial, s in enumerate(late_or_missing(result), start=1):
+        if s.missing:
+            date, state = "未报送", "未报送"
+        elif s.submitted is None:
+            date, state = "未填写", "按逾期处理"
+        else:
+            date, state = w.chinese_date(s.submitted), f"逾期{(s.submitted - s.due).days}天"
+        rows.append((str(serial), s.unit, f"{s.indicator_id} {names[s.indicator_id]}", date, state))
+    return Table(SUBMISSION_COLUMNS, tuple(rows), SUBMISSION_WIDTHS)
+
+
+def criticisms(result: CycleResult, repeated: frozenset[str], issue: Issue) -> list[Block]:
+    units = result.criticised
+    if not units:
+        return [Paragraph("本月没有指标严重滞后、未报送或连续两个月滞后的单位。")]
+    blocks: list[Block] = [
+        Paragraph(
+            f"{'、'.join(u.unit for u in units)}等{len(units)}个单位存在指标严重滞后、未按要求报送或连续两个月滞后等问题，"
+            "予以通报批评。"
+        )
+    ]
+    for index, unit in enumerate(units, start=1):
+        blocks.append(Paragraph(unit_evidence(unit) + "。", lead=f"{index}.{unit.unit}。"))
+    notice = notices_paragraph(result, repeated, issue.date)
+    if notice is not None:
+        blocks.append(notice)
+    return blocks
+
+
+def requirements(result: CycleResult) -> list[Block]:
+    campaign = result.campaign
+    return [
+        Paragraph(
+            "各责任单位要对照年度目标和序时进度，逐项查找滞后原因，制定针对性措施，确保滞后指标尽快赶上序时进度；"
+            "被通报批评的单位要按督办通知要求按期书面报告整改情况。"
+        ),
+        Paragraph(
+            f"各单位要于每月{campaign.report_due_day}日前报送上月进展情况，做到数据真实、准确、完整，不得迟报、漏报。"
+            f"{campaign.issuer}将持续跟踪督办，月度督查情况在季度通报中一并体现。"
+        ),
+    ]

@@ -1,0 +1,220 @@
+"""The critical notice (督办通知): a letter to one criticised unit.
+
+supervision.md: each criticised unit gets a notice of its own with its lagging
+indicators and figures, what it must do, and the date by which it must answer
+in writing (rules.answer_working_days working days after issue, weekends
+skipped). A unit criticised in the previous period of the same kind as well
+gets an escalated notice (升级督办): its head must explain in person.
+
+The notice carries out the criticism of the cycle's main document (it cites
+it); it is not a second criticism, so its manifest entry names the unit as the
+addressee (``unit``) and leaves ``criticised`` empty: an assessment reading the
+manifests counts each criticism once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable, Sequence
+
+from pipeline import wording as w
+from pipeline.compose import Issue, period_phrase
+from pipeline.document import Block, Heading, OfficialDocument, Paragraph
+from pipeline.evaluate import LAG_STATUSES, NOT_REPORTED, SEVERELY_LAGGING, CycleResult, Judgement, Submission, UnitResult
+from pipeline.model import Campaign
+from pipeline.periods import Period
+from pipeline.workdays import add_working_days
+
+# How documents say "in two consecutive periods" for each kind of cycle.
+REPEAT_PHRASES = {"month": "连续两个月", "quarter": "连续两个季度", "half": "连续两个半年"}
+SEVERITY = {SEVERELY_LAGGING: 0, NOT_REPORTED: 1}  # worst first; plain 滞后 last
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+IssueFor = Callable[[str, str | None, str], Issue]
+
+
+def answer_deadline(issued: dt.date, campaign: Campaign) -> dt.date:
+    """The day a written answer is due: so many working days after issue."""
+    return add_working_days(issued, campaign.rules.answer_working_days)
+
+
+def notices_paragraph(
+    result: CycleResult, repeated: frozenset[str], issued: dt.date
+) -> Paragraph | None:
+    """The main document's sentence announcing the notices, and any escalation."""
+    units = [u.unit for u in result.criticised]
+    if not units:
+        return None
+    campaign = result.campaign
+    deadline = w.chinese_date(answer_deadline(issued, campaign))
+    text = (
+        f"{campaign.issuer}同时向{'、'.join(units)}分别下发督办通知，"
+        f"请上述单位于{deadline}前将整改情况书面报送{campaign.issuer}。"
+    )
+    escalated = [unit for unit in units if unit in repeated]
+    if escalated:
+        text += (
+            f"其中，{'、'.join(escalated)}{REPEAT_PHRASES[result.period.kind]}被通报批评，实行升级督办，"
+            f"其主要负责同志须于{deadline}前当面向{campaign.issuer}说明情况。"
+        )
+    return Paragraph(text)
+
+
+def notice_title(unit: str, period: Period, escalated: bool) -> str:
+    action = "升级督办" if escalated else "督办"
+    return f"关于对{unit}{period_phrase(period)}督查发现问题进行{action}的通知"
+
+
+def compose_notices(
+    result: CycleResult, source: OfficialDocument, repeated: frozenset[str], issue: IssueFor
+) -> list[OfficialDocument]:
+    """One notice per criticised unit, in the order the main document names them."""
+    notices = []
+    for unit in result.criticised:
+        escalated = unit.unit in repeated
+        title = notice_title(unit.unit, result.period, escalated)
+        notices.append(compose_notice(result, unit, issue("notice", unit.unit, title), escalated, source))
+    return notices
+
+
+def compose_notice(
+    result: CycleResult, unit: UnitResult, issue: Issue, escalated: bool, source: OfficialDocument
+) -> OfficialDocument:
+    campaign = result.campaign
+    period = result.period
+    title = notice_title(unit.unit, period, escalated)
+    body: list[Block] = [opening(result, unit, escalated, source)]
+    body.append(Heading(1, "一、存在的主要问题"))
+    body.extend(problem_items(unit, result))
+    body.append(Heading(1, "二、整改要求"))
+    body.extend(requirements(result, issue.date, escalated))
+    body.append(Paragraph("特此通知。"))
+    return OfficialDocument(
+        kind="notice",
+        layout="letter",
+        issuer=campaign.issuer,
+        issuer_mark=campaign.issuer,
+        number=None if issue.draft else issue.number,
+        title=title,
+        title_lines=w.break_title(title),
+        recipients=unit.unit,
+        body=tuple(body),
+        attachment_names=(),
+        signature=campaign.issuer,
+        date=w.chinese_date(issue.date),
+        unit=unit.unit,
+        draft=issue.draft,
+        slug=f"{period.label}-督办通知-{file_safe(unit.unit)}",
+    )
+
+
+def file_safe(name: str) -> str:
+    return _UNSAFE_IN_FILE_NAMES.sub("_", name)
+
+
+def cited(source: OfficialDocument) -> str:
+    """《title》（number）: the main document as a notice cites it."""
+    title = source.title.replace("《", "〈").replace("》", "〉")  # nested book-title marks
+    return f"《{title}》" + (f"（{source.number}）" if source.number else "")
+
+
+def opening(result: CycleResult, unit: UnitResult, escalated: bool, source: OfficialDocument) -> Paragraph:
+    campaign = result.campaign
+    kinds = problem_kinds(unit)
+    text = (
+        f"{campaign.issuer}在{campaign.name}{period_phrase(result.period)}督查中发现，你单位负责的重点指标"
+        f"存在{'、'.join(kinds)}等问题，已在{cited(source)}中予以通报批评。"
+    )
+    if escalated:
+        previous = result.period.previous
+        assert previous is not None  # escalation needs a previous period
+        text += f"你单位在{previous.chinese}督查中已被通报批评，问题仍未解决，现实行升级督办。"
+    return Paragraph(text + "现将有关事项通知如下。")
+
+
+def problem_kinds(unit: UnitResult) -> list[str]:
+    kinds = []
+    if any(j.status == SEVERELY_LAGGING for j in unit.evidence):
+        kinds.append("进度严重滞后")
+    if any(j.lagging_twice for j in unit.evidence):
+        kinds.append("连续滞后")
+    if any(j.status == NOT_REPORTED for j in unit.evidence):
+        kinds.append("未报送进展情况")
+    return kinds or ["进度滞后"]
+
+
+def lagging(unit: UnitResult) -> list[Judgement]:
+    """Every indicator of the unit behind schedule or unreported, worst first."""
+    behind = [j for j in unit.judgements if j.status in LAG_STATUSES or j.status == NOT_REPORTED]
+    return sorted(behind, key=lambda j: SEVERITY.get(j.status, 2))
+
+
+def judgement_item(judgement: Judgement) -> str:
+    text = w.evidence(judgement)
+    if judgement.indicator.type == "累计" and judgement.benchmark_share is not None and judgement.report:
+        text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
+    if judgement.lagging_twice:
+        text += f"，连续两期滞后（上期为{judgement.previous_status}）"
+    elif judgement.status != NOT_REPORTED:
+        text += f"，属{judgement.status}"
+    return text + "。"
+
+
+def submission_item(submissions: Sequence[Submission], result: CycleResult) -> str:
+    """Late and missing reports of the period, one clause per report."""
+    names = {indicator.id: indicator.name for indicator in result.plan.indicators}
+    clauses = []
+    for s in submissions:
+        due = f"应于{w.chinese_date(s.due)}前报送"
+        if s.missing:
+            clauses.append(f"{s.month}月{w.quoted(names[s.indicator_id])}进展情况未报送（{due}）")
+        elif s.submitted is None:
+            clauses.append(f"{s.month}月{w.quoted(names[s.indicator_id])}进展情况未填写报送日期，按逾期报送处理（{due}）")
+        else:
+            clauses.append(
+                f"{s.month}月{w.quoted(names[s.indicator_id])}进展情况于{w.chinese_date(s.submitted)}报送，"
+                f"逾期{(s.submitted - s.due).days}天（{due}）"
+            )
+    return "报送不及时：" + "；".join(clauses) + "。"
+
+
+def problem_items(unit: UnitResult, result: CycleResult) -> list[Block]:
+    items = [judgement_item(j) for j in lagging(unit)]
+    late = unit.late_or_missing
+    # A missing report already shows as 未报送 above; list it again only when
+    # it belongs to an earlier month of the period (a quarter has three).
+    late = [s for s in late if not (s.missing and s.month == result.period.end_month)]
+    if late:
+        items.append(submission_item(late, result))
+    return [Paragraph(text, lead=f"{index}.") for index, text in enumerate(items, start=1)]
+
+
+def requirements(result: CycleResult, issued: dt.date, escalated: bool) -> list[Block]:
+    campaign = result.campaign
+    deadline = w.chinese_date(answer_deadline(issued, campaign))
+    blocks: list[Block] = [
+        Paragraph(
+            "认真分析问题原因，逐项制定切实可行的整改措施，明确责任领导、责任人和完成时限，"
+            "倒排工期、挂图作战，确保滞后指标尽快赶上序时进度。",
+            lead="1.",
+        ),
+        Paragraph(
+            f"严格按照要求于每月{campaign.report_due_day}日前报送上月进展情况，做到数据真实、准确、完整，不得迟报、漏报。",
+            lead="2.",
+        ),
+        Paragraph(
+            f"请于{deadline}前将整改情况（问题原因、整改措施、时间节点和责任人）书面报送{campaign.issuer}。"
+            "逾期未报送或整改不到位的，将继续通报批评，督查结果纳入年度综合考核加减分事项。",
+            lead="3.",
+        ),
+    ]
+    if escalated:
+        blocks.append(
+            Paragraph(
+                f"鉴于你单位{REPEAT_PHRASES[result.period.kind]}被通报批评，请你单位主要负责同志于{deadline}前"
+                f"当面向{campaign.issuer}说明情况，并同时报送书面整改报告。",
+                lead="4.",
+            )
+        )
+    return blocks

@@ -1,0 +1,119 @@
+"""The 督办通知: addressed to one unit, its shortfalls, what to do, and by when."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from pipeline.assessment import previous_result, repeat_criticised
+from pipeline.build import compose_documents, default_issue_date
+from pipeline.compose import Issue
+from pipeline.compose.notice import answer_deadline, notice_title, submission_item
+from pipeline.evaluate import Submission, evaluate
+from pipeline.model import Rules
+from pipeline.periods import parse_period
+from tests.render.test_cross_format import assert_same_words
+
+
+def issue_for(date: dt.date, numbers: list[str] | None = None):
+    numbers = numbers if numbers is not None else []
+
+    def issue(kind, unit, title):
+        numbers.append(f"{kind}/{unit or ''}")
+        return Issue(f"东湖督〔2024〕{len(numbers)}号", date)
+
+    return issue
+
+
+def documents(inputs, label: str, date: dt.date | None = None):
+    period = parse_period(label)
+    result = evaluate(inputs, period)
+    return compose_documents(inputs, result, issue_for(date or default_issue_date(inputs, period)))
+
+
+def text_of(document) -> str:
+    return "".join(getattr(b, "lead", "") + getattr(b, "text", "") for b in document.body)
+
+
+class TestDeadline:
+    @pytest.mark.parametrize(
+        "issued, due",
+        [
+            (dt.date(2023, 10, 6), dt.date(2023, 10, 20)),  # Friday: two whole weeks
+            (dt.date(2023, 10, 9), dt.date(2023, 10, 23)),  # Monday
+            (dt.date(2023, 10, 7), dt.date(2023, 10, 20)),  # Saturday: counting starts on Monday
+            (dt.date(2023, 12, 22), dt.date(2024, 1, 5)),  # across the year end
+            (dt.date(2023, 12, 29), dt.date(2024, 1, 12)),
+        ],
+    )
+    def test_ten_working_days_skip_weekends(self, sample, issued, due):
+        assert answer_deadline(issued, sample.campaign) == due
+
+    def test_the_campaign_can_shorten_it(self, sample):
+        campaign = dataclasses.replace(sample.campaign, rules=Rules(answer_working_days=3))
+        # Thursday 28 December → Friday, Monday 1 January, Tuesday 2 January.
+        assert answer_deadline(dt.date(2023, 12, 28), campaign) == dt.date(2024, 1, 2)
+
+
+class TestNotices:
+    def test_one_notice_per_criticised_unit_after_the_main_document(self, hand):
+        main, *notices = documents(hand, "2024-Q1")
+        result = evaluate(hand, parse_period("2024-Q1"))
+        assert [n.unit for n in notices] == [u.unit for u in result.criticised] == ["乙局"]
+        notice = notices[0]
+        assert notice.kind == "notice" and notice.layout == "letter"
+        assert notice.recipients == "乙局"
+        assert notice.criticised == () and notice.commended == ()  # the criticism is the main document's
+        assert main.criticised == ("乙局",)
+
+    def test_the_notice_cites_the_main_document_and_gives_figures_and_the_deadline(self, hand):
+        main, notice = documents(hand, "2024-Q1", dt.date(2024, 4, 8))
+        text = text_of(notice)
+        assert f"《{main.title}》（{main.number}）" in text
+        # I2 at the end of March: 5 of 50 公里 = 10.0 %, benchmark 25.0 %, 15 points behind.
+        assert "“改造老旧管网”完成5公里，为年度目标的10.0%，低于序时进度15.0个百分点（序时进度为25.0%），属严重滞后。" in text
+        assert "请于2024年4月22日前将整改情况" in text
+        assert "主要负责同志" not in text
+
+    def test_a_unit_criticised_again_gets_an_escalated_notice(self, hand):
+        main, notice = documents(hand, "2024-Q2", dt.date(2024, 7, 8))
+        assert "升级督办" in notice.title
+        text = text_of(notice)
+        assert "你单位在2024年第一季度督查中已被通报批评" in text
+        assert "请你单位主要负责同志于2024年7月22日前当面向东湖区人民政府督查室说明情况" in text
+        # … and the bulletin says so.
+        assert "其中，乙局连续两个季度被通报批评，实行升级督办，其主要负责同志须于2024年7月22日前当面" in text_of(main)
+
+    def test_escalation_follows_the_previous_period_of_the_same_kind(self, hand):
+        # H1 has no earlier half: nothing to escalate from.
+        assert previous_result(hand, parse_period("2024-H1")) is None
+        # Monthly: criticised in February and March.
+        march = evaluate(hand, parse_period("2024-03"))
+        assert repeat_criticised(march, previous_result(hand, march.period)) == {"乙局"}
+        _, notice = documents(hand, "2024-03")
+        assert notice.title == notice_title("乙局", march.period, escalated=True)
+
+    def test_late_and_missing_reports_are_listed_with_their_dates(self, hand):
+        result = evaluate(hand, parse_period("2024-Q1"))
+        due = dt.date(2024, 2, 5)
+        late = [
+            Submission("乙局", "I2", 1, dt.date(2024, 2, 9), due, False),
+            Submission("乙局", "I3", 1, None, due, True),
+        ]
+        assert submission_item(late, result) == (
+            "报送不及时：1月“改造老旧管网”进展情况于2024年2月9日报送，逾期4天（应于2024年2月5日前报送）；"
+            "1月“平均办结时限”进展情况未报送（应于2024年2月5日前报送）。"
+        )
+
+    def test_the_same_words_in_word_pdf_and_html(self, sample, renderers, tmp_path):
+        _, *notices = documents(sample, "2023-09")
+        escalated = next(n for n in notices if "升级督办" in n.title)
+        assert_same_words(escalated, tmp_path, renderers)
+
+    def test_a_draft_notice_has_no_number(self, hand):
+        period = parse_period("2024-Q1")
+        result = evaluate(hand, period)
+        docs = compose_documents(hand, result, lambda kind, unit, title: Issue(None, dt.date(2024, 4, 8), draft=True))
+        assert all(d.number is None and d.draft for d in docs)

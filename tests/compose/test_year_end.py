@@ -1,0 +1,90 @@
+"""The year-end account: every target settled, points and ranking, the year's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.assessment import assess_year
+from pipeline.compose import Issue
+from pipeline.compose.year_end import compose_year_end_account, signed
+from pipeline.document import Figure, Table
+from pipeline.evaluate import evaluate
+from pipeline.periods import parse_period
+from tests.compose import hand_campaign as hc
+from tests.render.test_cross_format import assert_same_words
+
+
+def account(inputs, issue):
+    result = evaluate(inputs, parse_period(str(inputs.campaign.year)))
+    assessment = assess_year(inputs, result)
+    return result, assessment, compose_year_end_account(result, issue, assessment)
+
+
+def text(blocks) -> str:
+    return "".join(getattr(b, "lead", "") + getattr(b, "text", "") for b in blocks)
+
+
+def test_sample_year_in_word_pdf_and_html(sample, renderers, tmp_path):
+    _, _, document = account(sample, Issue("老城督查〔2023〕60号", dt.date(2024, 1, 8)))
+    assert_same_words(document, tmp_path, renderers)
+
+
+def test_every_target_with_final_value_and_verdict(sample):
+    result, assessment, document = account(sample, Issue(None, dt.date(2024, 1, 8), draft=True))
+    table = document.attachments[0].blocks[0]
+    rows = [row for i, row in enumerate(table.rows) if i not in table.group_rows]
+    assert len(rows) == len(result.judgements)
+    assert {row[5] for row in rows} <= {"完成", "未完成"}
+    by_id = {a.indicator.id: a for a in assessment.accounts}
+    for row in rows:
+        item = by_id[row[1].split(" ")[0]]
+        assert row[5] == item.verdict
+        assert row[7] == "、".join(item.indicator.units)
+
+
+def test_points_table_is_the_hand_worked_ranking(hand):
+    _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    table = document.attachments[1].blocks[0]
+    assert [(row[1], int(row[0])) for row in table.rows] == hc.EXPECTED_RANKING
+    assert {row[1]: row[6] for row in table.rows} == {"甲局": "+2.5", "乙局": "-2.5", "丙街道": "+1", "丁局": "+1"}
+    assert [row[2:6] for row in table.rows if row[1] == "乙局"] == [("0", "1", "0", "3")]
+
+
+def test_the_document_says_which_documents_count(hand):
+    _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    body = text(document.body)
+    assert "计入的表扬和通报批评以第一季度通报、第二季度通报、上半年工作通报、第三季度通报、第四季度通报为准" in body
+    assert "同一单位在两份通报中受到的同一表扬或批评只计一次" in body
+    assert "月度督查通报和督办通知不另计分" in body
+    assert "2.第二季度通报和上半年工作通报（均为截至6月底情况，合并计算）。表扬：甲局；通报批评：乙局。" in body
+    assert "得分相同的单位名次并列" in body
+
+
+def test_names_the_best_and_the_negative_and_asks_for_explanations(hand):
+    _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    body = text(document.body)
+    assert "得分居前的是甲局（第1名，+2.5分）、丙街道（第2名，+1分）、丁局（第2名，+1分）" in body
+    assert "得分为负的1个单位是乙局（第4名，-2.5分）" in body
+    # Monday 6 January 2025 + 10 working days.
+    assert "乙局要认真分析未完成年度目标的原因，于2025年1月20日前" in body
+
+
+def test_chart_and_unmet_targets_by_domain(hand):
+    _, _, document = account(hand, Issue(None, dt.date(2025, 1, 6), draft=True))
+    assert any(isinstance(b, Figure) for b in document.body)
+    assert "未完成年度目标的有：“改造老旧管网”完成45公里，目标50公里，完成率90.0%（乙局）" in text(document.body)
+
+
+def test_names_no_one_for_the_manifest(hand):
+    _, _, document = account(hand, Issue(None, dt.date(2025, 1, 6), draft=True))
+    assert document.commended == () and document.criticised == ()
+
+
+def test_signed_points():
+    assert [signed(p) for p in (1, -1, 0.5, 0, -2.5)] == ["+1", "-1", "+0.5", "0", "-2.5"]
+
+
+def test_hand_year_in_word_pdf_and_html(hand, renderers, tmp_path):
+    _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    assert_same_words(document, tmp_path, renderers)
+    assert len([b for b in document.attachments[1].blocks if isinstance(b, Table)]) == 1
