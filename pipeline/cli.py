@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from pipeline.build import PROJECT_ROOT, BuildOptions, BuildResult, build, build_all, check
+from pipeline.forms import make_forms, parse_month
 from pipeline.intake import summary_lines
 from pipeline.periods import PeriodError, parse_period
 from pipeline.problems import InputError
@@ -92,6 +93,43 @@ def check_command(inputs_dir: Path) -> None:
     if inputs.ledger is not None:
         for line in summary_lines(inputs.ledger):
             click.echo(line)
+
+
+def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str):
+    month = parse_month(value)
+    if month is None:
+        raise click.BadParameter(f"月份“{value}”应写作 年-月，如 2023-10")
+    return month
+
+
+@main.command(name="forms")
+@click.argument("month", callback=parse_month_argument, metavar="MONTH")
+@inputs_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("outputs"),
+    show_default=True,
+    help="输出文件夹，填报表写入其下的 forms/MONTH/",
+)
+@click.option("--due", callback=parse_date_option, help="报送截止日期，如 2023-11-05（默认为次月 report_due_day 日）")
+def forms_command(month, inputs_dir: Path, out_dir: Path, due) -> None:
+    """为每个责任单位生成 MONTH 月的填报表（如 2023-10），预填其指标、目标和序时进度。"""
+    year, number = month
+    try:
+        made = make_forms(check(inputs_dir), out_dir, year, number, due)
+    except InputError as error:
+        report_problems(error)
+        click.echo("未生成任何文件。", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as error:
+        click.secho(f"生成失败：{error}", fg="red", err=True)
+        sys.exit(EXIT_FAILED)
+    click.secho(f"已生成 {len(made.files)} 份填报表（报送截止 {made.due.isoformat()}），位于 {made.folder}：", fg="green")
+    for path in made.files:
+        click.echo(f"  {path.name}")
+    click.echo(f"各单位填好后，把表格原样放入 {inputs_dir / 'reports' / made.folder.name}/，再运行 bulletin check。")
 
 
 @main.command(name="build")
