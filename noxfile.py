@@ -15,6 +15,6 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time the sample campaign's build and each document's rendering (figures, not pass/fail)."""
+    """Time the sample campaign's builds (one per kind of cycle), each document's rendering and a whole year (`--all`); figures, not pass/fail."""
     session.install("-e", ".")
     session.run("python", "scripts/bench.py", *session.posargs)
