@@ -58,7 +58,7 @@ def compose_half_year_summary(
         raise ValueError(f"{period.label}：半年总结只针对上半年，下半年由年底交账总结")
     title = f"关于{campaign.name}{period_phrase(period)}工作情况的通报"
     table_name = f"{period.chinese}重点指标推进情况表"
-    narrative_name = f"{period.chinese}各指标进展情况、存在问题和下步措施"
+    narrative_name = f"{period.chinese}各指标进展情况汇总"
     latest = latest_reports(result)
     sections = (
         ("总体进展情况", overall(result)),
