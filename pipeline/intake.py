@@ -1,12 +1,29 @@
 """The intake ledger: what became of every row the units sent.
 
 A dropped row is a unit wrongly criticised, so every data row of every report
-file is accounted for with one of four outcomes:
+file is accounted for. A data row is a non-blank row below the header that is
+not a signature line or footnote (填表人：…, 注：…); title and instruction
+rows above the header, blank rows and signature lines are not data, and each
+file's entry says which rows they were. Each data row has one of four outcomes:
 
 * 采用 (used): the row is the unit's figure for that indicator and month.
-* 被替代 (superseded): another row of the same indicator and month stands for
-  it: a correction the same unit sent later (a strictly later 报送日期), or a
-  repeat of the same figure (the first-dated copy is used).
+* 被替代 (superseded): another row of the same indicator and month stands
+  for it. Rows of one indicator and month are settled in two steps:
+  1. Each unit's last word. Rows of one unit (by canonical name, so an alias
+     is the same unit) with one figure are identical repeats: the first-dated
+     copy stands (undated copies last, then the order read), so re-sending a
+     figure never makes it late. Rows with different figures are corrections:
+     the figure with the strictly latest 报送日期 stands, from its first copy
+     dated after every other figure. "Later" is the 报送日期 the unit typed,
+     never the file's name, order or modification time, which copying and
+     e-mail change. If that cannot decide (a differing row without a date,
+     or two figures on the latest date) every row is rejected, both named.
+  2. Units sharing an indicator must agree: one figure a month. The same
+     figure from two units is a repeat (first-dated copy stands); different
+     figures are rejected, both places named, whatever their dates, since
+     one unit cannot correct another.
+  The standing row's 报送日期 is the one judged for lateness: a correction
+  sent after the due date makes that month's report late.
 * 未填报 (unfilled): a pre-filled form row the unit left empty (no 完成值 and
   nothing else typed); the indicator counts as not reported by that row.
 * 退回 (rejected): the row cannot be used; the reason says how to fix it. Any
@@ -170,6 +187,10 @@ def table(sheet, header: list[str], rows: Iterable[list], widths: list[int]) -> 
         for cell in row:
             cell.alignment = _WRAP
     sheet.freeze_panes = "A2"
+    sheet.page_setup.orientation = "landscape"  # printed for the file: every column on the page width
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def summary_sheet(sheet, ledger: Ledger, period_label: str) -> None:

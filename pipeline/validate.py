@@ -473,9 +473,27 @@ def report_value(
     if reading.value < 0:
         log.add(at("完成值"), f"完成值不能为负数：“{shown(typed)}”，请填写截至本月的累计数或本月末的水平值")
         return None, None
+    if looks_like_a_fraction(indicator, typed, reading.value):
+        log.add(
+            at("完成值"),
+            f"完成值“{shown(typed)}”像是写成小数的百分比（目标为 {shown(indicator.target)}%）："
+            f"如指 {shown(round(reading.value * 100, 10))}%，请填 {shown(round(reading.value * 100, 10))}；如确为 {shown(typed)}%，请填“{shown(typed)}%”",
+        )
+        return None, None
     entry.notes.extend(reading.notes)
     entry.value = shown(reading.value)
     return reading.value, None
+
+
+def looks_like_a_fraction(indicator: Indicator, typed: Any, value: float) -> bool:
+    """0.85 against a target of 80% is almost always 85% typed as a fraction; a
+    unit that means 0.85% writes the % sign and is believed."""
+    return (
+        indicator.measure == "%"
+        and (indicator.target or 0) >= 10
+        and 0 < value < 1
+        and "%" not in normalise_text(typed)
+    )
 
 
 def report_date(

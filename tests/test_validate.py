@@ -148,6 +148,10 @@ BAD_INPUTS = {
         lambda root: report(root, ("A1-1", "区行政审批局", "85%")),
         ["第2行", "C列“完成值”", "“85%”是百分数", "计量单位是“户”"],
     ),
+    "a percentage typed as a fraction": (
+        lambda root: report(root, ("A2-2", "区环保局", 0.85)),
+        ["第2行", "C列“完成值”", "像是写成小数的百分比", "请填 85", "“0.85%”"],
+    ),
     "a unit of measure that is not the indicator's": (
         lambda root: report(root, ("A1-1", "区行政审批局", "1000家")),
         ["第2行", "C列“完成值”", "计量单位“家”与本指标的“户”不符"],
@@ -277,3 +281,9 @@ def test_per_unit_report_folder_and_csv_in_gbk(tmp_path):
         ("A1-1", 6, 520.0), ("A1-1", 7, 650.0), ("A2-1", 8, 40.0),
     ]
     assert inputs.reports[-1].submitted == dt.date(2024, 9, 3)
+
+
+def test_a_small_percentage_written_with_its_sign_is_believed(tmp_path):
+    root = cf.make_campaign(tmp_path / "inputs")
+    report(root, ("A2-2", "区环保局", "0.85%"))
+    assert next(r for r in check(root).reports if r.month == 9 and r.indicator_id == "A2-2").value == 0.85
