@@ -147,7 +147,11 @@ def forms_command(month, inputs_dir: Path, out_dir: Path, due) -> None:
 @click.option("--date", "issue_date", callback=parse_date_option, help="成文日期，如 2023-10-09（默认为报送截止后的第一个工作日）")
 @click.option("--all", "whole_year", is_flag=True, help="与年度一起使用（如 2023 --all）：生成该年已有数据的每个周期的全部公文")
 def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date, whole_year: bool) -> None:
-    """生成 PERIOD 周期的全部公文：2023-09（月度督查）、2023-Q3（季度通报）、2023-H1（半年总结）、2023（年底交账）。"""
+    """生成 PERIOD 周期的全部公文（主文及督办通知）。
+
+    PERIOD：2023-09（月度督查）、2023-Q3（季度通报）、2023-H1（半年总结）、
+    2023（年底交账）；2023 --all 生成该年已有数据的每个周期。
+    """
     options = BuildOptions(draft=draft, issue_date=issue_date)
     if whole_year:
         if period.kind != "year":
