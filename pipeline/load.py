@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ _FOOTER_LABEL = re.compile(
     r"^(填表人|填报人|审核人|审核|联系人|联系电话|电话|负责人|单位负责人|分管领导|签发人|制表人|制表|"
     r"填表日期|制表日期|单位[（(]?盖章[）)]?|盖章|注|备注|说明|填表说明)\s*[:：]"
 )
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]$")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -318,7 +320,9 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
     """.xlsx as saved by Excel or WPS (which may leave out docProps and styles)."""
     # Opened from bytes: openpyxl refuses a path that does not end in .xlsx, and
     # renamed files are read by their content.
-    workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+    raw = path.read_bytes()
+    workbook = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
+    formulas = uncomputed_formulas(raw)
     grids = []
     for sheet in workbook.worksheets:
         cells, notes = [], {}
@@ -326,6 +330,11 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
             values = []
             for c, cell in enumerate(row):
                 value = cell.value
+                if value is None:
+                    # A formula saved without its result (by a program, not by Excel
+                    # or WPS) reads as empty: keep the formula so it is refused, not
+                    # taken for a row the unit left blank.
+                    value = formulas.get((sheet.title, r, c))
                 if is_number(value) and "%" in (cell.number_format or ""):
                     value, notes[(r, c)] = percent_text(value)
                 values.append(value)
@@ -334,6 +343,22 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
         fill_merged_down(cells, merges, notes)
         grids.append(Grid(sheet.title, sheet.sheet_state != "visible", cells, notes))
     return Book(shown_path, grids)
+
+
+def uncomputed_formulas(raw: bytes) -> dict[tuple[str, int, int], str]:
+    """Formulas by (sheet, row, column); only read when the workbook has any."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
+        if not any(b"<f" in archive.read(name) for name in sheets):
+            return {}
+    workbook = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
+    return {
+        (sheet.title, cell.row - 1, cell.column - 1): cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f" and isinstance(cell.value, str)
+    }
 
 
 def read_xls(path: Path, shown_path: str) -> Book:
@@ -483,16 +508,27 @@ def find_header(cells: list[list[Any]], known: tuple[str, ...], synonyms: dict[s
     return None if best is None else best[1:]
 
 
+def known_name(key: str, known: tuple[str, ...]) -> str | None:
+    """完成值, and 完成值（万元）: forms put the unit of measure in the header."""
+    if key in known:
+        return key
+    base = _BRACKETED.sub("", key)
+    return base if base in known else None
+
+
 def header_columns(row: list[Any], known: tuple[str, ...], synonyms: dict[str, str]):
-    """Known names first (exact, then by synonym); other headers are kept as extra columns."""
+    """Known names first (exact, then with a bracketed remark, then by synonym);
+    other headers are kept as extra columns."""
     columns: dict[str, int] = {}
     notes = []
     keys = [(c, header_key(value), value) for c, value in enumerate(row) if value is not None]
-    for c, key, value in keys:
-        if key in known and key not in columns:
-            columns[key] = c
-            if str(value) != key:
-                notes.append(f"表头“{value}”按“{key}”读取")
+    for exact in (True, False):
+        for c, key, value in keys:
+            name = known_name(key, known)
+            if name and (name == key) == exact and name not in columns:
+                columns[name] = c
+                if str(value) != name:
+                    notes.append(f"表头“{value}”按“{name}”读取")
     for c, key, value in keys:
         name = synonyms.get(key)
         if name and name not in columns:
@@ -517,8 +553,8 @@ def report_duplicate_headers(row: list[Any], known: tuple[str, ...], synonyms: d
     """Two columns both headed 完成值 leave no way to tell which one is meant."""
     seen: dict[str, int] = {}
     for c, value in enumerate(row):
-        key = header_key(value) if value is not None else ""
-        if key not in known:
+        key = known_name(header_key(value), known) if value is not None else None
+        if key is None:
             continue
         if key in seen:
             letters = f"{get_column_letter(seen[key] + 1)}列和{get_column_letter(c + 1)}列"

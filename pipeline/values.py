@@ -82,19 +82,26 @@ def read_number(value: Any, measure: str | None = None) -> Reading[float]:
             raise ValueProblem(f"“{value}”不是数字")
         return Reading(number)
     typed = str(value).strip()
+    refuse_formula(typed)
     text = normalise_text(typed)
     notes = []
     if text != typed:
         notes.append(f"全角字符“{typed}”按“{text}”读取")
     match = _NUMBER.match(text)
     if not match:
-        raise ValueProblem(f"“{typed}”不是数字")
+        raise ValueProblem(not_a_number(typed, measure))
     sign, whole, fraction, suffix = match.groups()
     if whole != whole.replace(",", "").replace(" ", ""):
         notes.append(f"去掉千位分隔符（“{text}”）")
     number = float(sign + whole.replace(",", "").replace(" ", "") + (fraction or ""))
     notes.extend(read_suffix(typed, suffix.strip(), number, measure))
     return Reading(number, tuple(notes))
+
+
+def refuse_formula(typed: str) -> None:
+    """A formula reaches us only when it was saved without its result."""
+    if typed.startswith("="):
+        raise ValueProblem(f"是公式“{typed}”，但文件中没有它的计算结果：请在 Excel 或 WPS 中打开并保存后再报送，或直接填写数值")
 
 
 def read_suffix(typed: str, suffix: str, number: float, measure: str | None) -> list[str]:
@@ -112,7 +119,13 @@ def read_suffix(typed: str, suffix: str, number: float, measure: str | None) -> 
         return [f"去掉计量单位：“{typed}”按 {shown(number)} 读取"]
     if measure and _MEASURE_WORD.match(suffix):
         raise ValueProblem(f"“{typed}”的计量单位“{suffix}”与本指标的“{measure}”不符：请换算为{measure}后只填数字")
-    raise ValueProblem(f"“{typed}”不是数字" + (f"：请只填数字（以{measure}计）" if measure else ""))
+    raise ValueProblem(not_a_number(typed, measure))
+
+
+def not_a_number(typed: str, measure: str | None) -> str:
+    """Words, ranges and estimates (约1000, 1000左右) are not figures the bureau can judge."""
+    unit = f"以{measure}计，" if measure else ""
+    return f"“{typed}”不是数字：请只填一个数（{unit}不带文字），说明写在“进展情况”中"
 
 
 def parse_number(value: Any) -> float:
@@ -136,6 +149,7 @@ def read_date(value: Any, near: dt.date | None = None) -> Reading[dt.date]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return read_date_number(value)
     typed = str(value).strip()
+    refuse_formula(typed)
     text = normalise_text(typed)
     full = match_full_date(text)
     if full is not None:

@@ -190,3 +190,17 @@ def test_a_plan_with_a_title_row_above_each_sheet(tmp_path):
     assert not log.problems
     assert tables["指标"].header_row == 3
     assert [row.number for row in tables["单位"].rows] == [4, 5, 6, 7]
+
+
+def test_a_unit_of_measure_in_the_header_is_a_remark(tmp_path):
+    rows = [["指标编号", "填报单位", "完成值（累计）", "报送日期\n（年-月-日）"], ["A1-1", "区行政审批局", 5, "2024-08-03"]]
+    table, problems = read(xlsx(tmp_path / "r.xlsx", rows), tmp_path)
+    assert not problems
+    assert table.rows[0].cells["完成值"] == 5 and table.rows[0].cells["报送日期"] == "2024-08-03"
+    assert "表头“完成值（累计）”按“完成值”读取" in table.notes
+
+
+def test_two_columns_that_both_mean_the_value_are_refused(tmp_path):
+    rows = [["指标编号", "填报单位", "完成值（上月）", "完成值（本月）"], ["A1-1", "区行政审批局", 4, 5]]
+    _, problems = read(xlsx(tmp_path / "r.xlsx", rows), tmp_path)
+    assert any("表头“完成值”出现了两次（C列和D列）" in p for p in problems)

@@ -152,6 +152,10 @@ BAD_INPUTS = {
         lambda root: report(root, ("A2-2", "区环保局", 0.85)),
         ["第2行", "C列“完成值”", "像是写成小数的百分比", "请填 85", "“0.85%”"],
     ),
+    "a formula saved without its result": (
+        lambda root: report(root, ("A1-1", "区行政审批局", "=900+100")),
+        ["第2行", "C列“完成值”", "是公式“=900+100”", "没有它的计算结果"],
+    ),
     "a unit of measure that is not the indicator's": (
         lambda root: report(root, ("A1-1", "区行政审批局", "1000家")),
         ["第2行", "C列“完成值”", "计量单位“家”与本指标的“户”不符"],
