@@ -227,8 +227,8 @@ BODY_STYLES = (
     # "附件：" (three characters) hangs two characters in, so that a long name
     # wraps under the name; further names ("2.…") line up with the first.
     ParagraphStyle("GwAttachmentNote", "附件说明", left_chars=500, hanging_chars=300,
-                   space_before=LINE),
-    ParagraphStyle("GwAttachmentNoteMore", "附件说明续", left_chars=500),
+                   space_before=LINE, keep_next=True),
+    ParagraphStyle("GwAttachmentNoteMore", "附件说明续", left_chars=500, keep_next=True),
     # Signature and date never part; a figure keeps its caption.
     ParagraphStyle("GwSignature", "发文机关署名", align="right", right_chars=200, space_before=LINE,
                    keep_next=True),

@@ -252,6 +252,26 @@ def place_signature_block(body, document: OfficialDocument) -> None:
         set_right_indent(paragraph, date_indent)
 
 
+def keep_closing_with_body(body) -> None:
+    """The 附件说明, signature and date never open a page on their own: the body's
+    last paragraph travels with them (their styles keep with the next already)."""
+    closing = next(paragraphs_with_style(body, ["GwAttachmentNote", "GwSignature"]), None)
+    previous = closing.getprevious() if closing is not None else None
+    if previous is None or previous.tag != qn("w:p"):
+        return
+    ppr = previous.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = parse_xml(f'<w:pPr {nsdecls("w")}/>')
+        previous.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is None:
+        keep = parse_xml(f'<w:keepNext {nsdecls("w")}/>')
+        style = ppr.find(qn("w:pStyle"))
+        if style is not None:
+            style.addnext(keep)  # schema order: pStyle, keepNext, …
+        else:
+            ppr.insert(0, keep)
+
+
 def issuer_mark_size_half_points(mark: str, template_half_points: int) -> int:
     """The template's size, or the largest half-point size that keeps the mark
     on one line of the text block."""
@@ -314,6 +334,7 @@ class DocxRenderer:
     @staticmethod
     def adjust_to_text(docx, document: OfficialDocument) -> None:
         place_signature_block(docx.element.body, document)
+        keep_closing_with_body(docx.element.body)
         style_id = "GwLetterIssuerMark" if document.layout == "letter" else "GwIssuerMark"
         fit_issuer_mark(header_roots(docx), document.issuer_mark, style_size_half_points(docx, style_id))
 

@@ -361,3 +361,9 @@ def test_every_template_tag_sits_in_one_run(name):
             value = text.text or ""
             assert value.count("{{") == value.count("}}")
             assert value.count("{%") == value.count("%}")
+
+
+def test_signature_block_never_opens_a_page_alone(standard):
+    paragraphs = list(standard.element.body.iter(qn("w:p")))
+    note = next(p for p in paragraphs if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith("附件："))
+    assert note.getprevious().find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
