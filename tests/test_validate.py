@@ -291,3 +291,14 @@ def test_a_small_percentage_written_with_its_sign_is_believed(tmp_path):
     root = cf.make_campaign(tmp_path / "inputs")
     report(root, ("A2-2", "区环保局", "0.85%"))
     assert next(r for r in check(root).reports if r.month == 9 and r.indicator_id == "A2-2").value == 0.85
+
+
+def test_an_id_excel_turned_into_a_date_is_read_back(tmp_path):
+    """Typing 3-7 into a General cell gives 3月7日; the plan says which id was meant."""
+    root = tmp_path / "inputs"
+    cf.write_campaign(root)
+    cf.write_plan(root, indicators=[("3-7", *cf.INDICATORS[0][1:])])
+    cf.write_report(root, "2024-09", [cf.report_row(dt.datetime(2024, 3, 7), "区行政审批局", 1000, dt.date(2024, 10, 3))])
+    inputs = check(root)
+    assert [r.indicator_id for r in inputs.reports] == ["3-7"]
+    assert "指标编号被 Excel 识别为日期（3月7日），按“3-7”读取" in inputs.ledger.rows[0].notes
