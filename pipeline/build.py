@@ -24,6 +24,7 @@ from pipeline.problems import ProblemLog
 from pipeline.registry import NumberRegistry, document_number
 from pipeline.render import Renderers
 from pipeline.validate import validate
+from pipeline.verify import Finding, verify_staged
 from pipeline.workdays import next_working_day
 from pipeline.write import WrittenDocument, manifest, staging_folder, write_manifest
 
@@ -38,6 +39,8 @@ Progress = Callable[[str], None]
 class BuildOptions:
     draft: bool = False
     issue_date: dt.date | None = None
+    # GB/T 9704 check of every file written: strict stops the build on a finding.
+    verify_strict: bool = True
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class BuildResult:
     documents: tuple[WrittenDocument, ...]
     fonts: tuple[str, ...]
     result: CycleResult
+    findings: tuple[Finding, ...] = ()  # GB/T 9704 findings let through by a non-strict build
 
 
 def check(inputs_dir: Path) -> Inputs:
@@ -152,7 +156,8 @@ def build(
             # The points, for the annual assessment to take without reading the document.
             extra["assessment"] = assessment_entries(assess_year(inputs, result))
         write_manifest(folder, manifest(folder, period.label, campaign.name, written, extra))
-    return BuildResult(out_dir / period.label, tuple(written), tuple(renderers.fonts_used()), result)
+        findings = verify_staged(folder, options.verify_strict, progress)
+    return BuildResult(out_dir / period.label, tuple(written), tuple(renderers.fonts_used()), result, findings)
 
 
 def build_all(

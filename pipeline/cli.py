@@ -146,13 +146,18 @@ def forms_command(month, inputs_dir: Path, out_dir: Path, due) -> None:
 @click.option("--draft", is_flag=True, help="生成征求意见稿：加“征求意见稿”标识，不占用文号")
 @click.option("--date", "issue_date", callback=parse_date_option, help="成文日期，如 2023-10-09（默认为报送截止后的第一个工作日）")
 @click.option("--all", "whole_year", is_flag=True, help="与年度一起使用（如 2023 --all）：生成该年已有数据的每个周期的全部公文")
-def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date, whole_year: bool) -> None:
+@click.option(
+    "--verify", "verify_mode", type=click.Choice(["strict", "warn"]), default="strict", show_default=True,
+    help="按 GB/T 9704 核验生成的 Word 和 PDF：strict 发现问题即不发布（已有输出不变），warn 照常发布并列出问题",
+)
+def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date, whole_year: bool,
+                  verify_mode: str) -> None:
     """生成 PERIOD 周期的全部公文（主文及督办通知）。
 
     PERIOD：2023-09（月度督查）、2023-Q3（季度通报）、2023-H1（半年总结）、
     2023（年底交账）；2023 --all 生成该年已有数据的每个周期。
     """
-    options = BuildOptions(draft=draft, issue_date=issue_date)
+    options = BuildOptions(draft=draft, issue_date=issue_date, verify_strict=verify_mode == "strict")
     if whole_year:
         if period.kind != "year":
             raise click.UsageError(f"--all 只能与年度一起使用，如 bulletin build {period.year} --all")
@@ -175,6 +180,7 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
         for fmt, path in item.files.items():
             click.echo(f"      {fmt.upper():5} {built.folder / path}")
     click.echo("使用字体：" + "；".join(built.fonts))
+    warn_about_findings(built)
 
 
 def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions) -> None:
@@ -209,3 +215,42 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
         main = result.documents[0].document
         extra = f"，督办通知{notices}份" if notices else ""
         click.echo(f"  {result.folder.name:8} {main.number or '（征求意见稿）'}  {main.title}{extra}")
+    for result in results:
+        warn_about_findings(result)
+
+
+def warn_about_findings(result: BuildResult) -> None:
+    """A --verify warn build publishes despite findings: list them."""
+    if result.findings:
+        click.secho(f"注意：{result.folder} 中有 {len(result.findings)} 处不符合 GB/T 9704-2012：", fg="yellow", err=True)
+        for finding in result.findings:  # found in the staging folder: name the file only
+            click.echo(f"  {finding.line(relative_to=finding.path.parent)}", err=True)
+
+
+@main.command(name="verify")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+def verify_command(paths: tuple[Path, ...]) -> None:
+    """按 GB/T 9704-2012 核验 PATHS 中的 Word 和 PDF 文件（可给文件夹）。
+
+    每处问题一行：文件、位置（页、行或段）、问题及所违反的条款；有问题时以状态 1 退出。
+    """
+    from pipeline.verify import documents_in, legend, verify_file
+
+    files = documents_in(paths)
+    if not files:
+        raise click.UsageError("没有找到 .docx 或 .pdf 文件")
+    findings = []
+    for path in files:
+        try:
+            found = verify_file(path)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        findings += found
+        for finding in found:
+            click.echo(finding.line())
+    if findings:
+        click.secho(f"{len(files)} 个文件中发现 {len(findings)} 处不符合 GB/T 9704-2012 的问题。", fg="red", err=True)
+        for line in legend(findings):
+            click.echo(f"  {line}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.secho(f"已核验 {len(files)} 个文件，未发现问题。", fg="green")

@@ -79,6 +79,9 @@ MAX_SPACING = 2.0
 # Kinsoku (禁则): never at the start of a line / never at its end.
 NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·%‰℃,.;:?!)]}>")
 NO_LINE_END = set("（《「『【〔〈“‘([{<")
+# Punctuation a line may take beyond the grid by closing up (Word's 标点压缩):
+# only these may be squeezed in; a line never takes a 29th ordinary character.
+COMPRESSIBLE = set("，。、；：？！）》」』】〕〉”’%‰℃,.;:?!)]}>")
 # Where a Latin run that must be broken breaks best: after these.
 SOFT_BREAK_AFTER = set("/.-_@?&=#:;,")
 
@@ -214,7 +217,11 @@ class LineComposer:
         """The finished line and what is left of ``unit`` for the next one."""
         squeezed = self._spacing(line + unit, role, available)
         stretched = self._spacing(line, role, available) if line.strip() else float("inf")
-        if squeezed >= MIN_SPACING and NATURAL_SPACING - squeezed < stretched - NATURAL_SPACING:
+        only_punctuation_over = self._spacing(
+            (line + unit).rstrip("".join(COMPRESSIBLE) + " "), role, available
+        ) >= NATURAL_SPACING
+        squeeze = squeezed >= MIN_SPACING and (only_punctuation_over or not line.strip())
+        if squeeze and NATURAL_SPACING - squeezed < stretched - NATURAL_SPACING:
             return line + unit, ""
         if stretched <= MAX_SPACING:
             return line, unit

@@ -149,6 +149,7 @@ class Page:
     lines: tuple[TextLine, ...]
     bands: tuple[Band, ...]
     graphics: int  # drawn lines, boxes and curves other than rules (tables, charts)
+    graphics_top: float  # the top of the highest of them (or of an image); inf if none
 
     @property
     def page_number_line(self) -> TextLine | None:
@@ -309,8 +310,12 @@ def _page(number: int, page) -> Page:
     bands.sort(key=lambda band: (band.top, band.x0))
     graphics = len(page.curves) + sum(1 for line in page.lines if abs(line["top"] - line["bottom"]) > 0.01)
     # Tables draw many short rules; a document's own rules are few and long.
-    graphics += sum(1 for band in bands if band.width < 100)
-    return Page(number, page.width, page.height, _lines(number, glyphs), tuple(bands), graphics)
+    short = [band for band in bands if band.width < 100]
+    graphics += len(short)
+    tops = [item["top"] for item in (*page.curves, *page.images)] + [band.top for band in short]
+    tops += [line["top"] for line in page.lines if abs(line["top"] - line["bottom"]) > 0.01]
+    return Page(number, page.width, page.height, _lines(number, glyphs), tuple(bands), graphics,
+                min(tops, default=float("inf")))
 
 
 def _fonts(data: bytes) -> dict[str, FontInfo]:

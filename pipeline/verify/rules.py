@@ -36,7 +36,15 @@ class Finding:
             except ValueError:
                 pass
         place = f"{self.place}：" if self.place else ""
-        return f"{path}：{place}{self.detail}〔{self.rule.name}，{self.rule.clause}：{self.rule.requirement}〕"
+        return f"{path}：{place}{self.detail}〔{self.rule.name}，{self.rule.clause}〕"
+
+
+def legend(findings: list[Finding]) -> list[str]:
+    """What each rule broken asks, once per rule, for the end of a report."""
+    seen: dict[Rule, None] = {}
+    for finding in findings:
+        seen.setdefault(finding.rule)
+    return [f"{rule.name}（{rule.clause}）：{rule.requirement}" for rule in seen]
 
 
 STANDARD = "GB/T 9704-2012"

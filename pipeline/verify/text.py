@@ -13,10 +13,26 @@ NUMBER = re.compile(r"^(?P<code>[^〔〕\s]+)〔(?P<year>\d{4})〕(?P<serial>[1-
 NUMBER_LIKE = re.compile(r"[〔\[［(（【]\s*\d{2,4}\s*[〕\]］)）】]\s*第?\s*\d+\s*号")
 
 
-def number_problems(text: str) -> list[str]:
-    """What is wrong with a document number, in Chinese; empty when it is right."""
+MENTION = re.compile(r"^〔\d{4}〕[1-9]\d*号$")
+
+
+def mention_problems(text: str) -> list[str]:
+    """Problems of the documents numbers cited in running text ("…通报》（老城督查〔2023〕1号）")."""
+    problems = []
+    for match in NUMBER_LIKE.finditer(text):
+        cited = re.sub(r"\s+", "", match.group(0))
+        if not MENTION.match(cited):
+            problems += [f"引用的发文字号“{cited}”：{problem}" for problem in number_problems(cited, cited=True)]
+    return problems
+
+
+def number_problems(text: str, cited: bool = False) -> list[str]:
+    """What is wrong with a document number, in Chinese; empty when it is right.
+
+    ``cited``: only the part from the year on is at hand (a number quoted in text).
+    """
     text = text.strip()
-    if NUMBER.match(text):
+    if NUMBER.match(text) or (cited and MENTION.match(text)):
         return []
     problems = []
     if "〔" not in text or "〕" not in text:

@@ -40,6 +40,7 @@ from pipeline.verify.text import (
     NUMBER_LIKE,
     date_problems,
     is_wide,
+    mention_problems,
     number_problems,
     style_name,
 )
@@ -148,7 +149,11 @@ class Checker:
             yield self.finding(
                 "", rules.TEXT_BLOCK, f"正文左边缘距纸张左边 {left / MM:.1f} mm（订口应为 28 mm ± 1 mm）"
             )
-        tops = [(line, line_box_top(line)) for line in _first_lines(self.flow) if line.page > 1]
+        # Only a page that opens with body text shows where the text block starts.
+        tops = [
+            (line, line_box_top(line)) for line in _first_lines(self.flow)
+            if line.page > 1 and self._opens_page(line)
+        ]
         off = [(line, top) for line, top in tops if abs(top - BLOCK_TOP) > MARGIN_TOLERANCE]
         if off:
             line, top = off[0]
@@ -157,6 +162,10 @@ class Checker:
                 f"首行上边缘距纸张上边 {top / MM:.1f} mm（天头应为 37 mm ± 1 mm），共 {len(off)} 页",
             )
         yield from self._overflow()
+
+    def _opens_page(self, line: TextLine) -> bool:
+        page = self.doc.pages[line.page - 1]
+        return page.text_lines[0] is line and page.graphics_top > line.top
 
     def _overflow(self) -> Iterator[Finding]:
         header_bottom = header_limit(self.doc.pages[0], self.geometry.layout)
@@ -201,7 +210,7 @@ class Checker:
             if count != 22:
                 yield self.finding(
                     f"第{page.number}页", rules.GRID,
-                    f"正文在下页接续，本页却只有 {count} 行（应排满 22 行）",
+                    f"正文在下页接续，本页 {count} 行（应排满 22 行）",
                 )
 
     def _text_only(self, page: Page) -> bool:
@@ -357,11 +366,26 @@ class Checker:
             yield from self._letter_rules(page, marks[0] if marks else None)
         else:
             yield from self._red_rule(page, marks[0] if marks else None)
-        for line in page.text_lines:
+        yield from self._document_numbers(page, marks)
+
+    def _document_numbers(self, page: Page, marks: list[TextLine]) -> Iterator[Finding]:
+        """The header's number in full; numbers cited in the text from the year on."""
+        titles = title_lines(page, self.geometry)
+        first_title = titles[0].top if titles else header_limit(page, self.geometry.layout) + 3 * LINE_PITCH
+        header = [
+            line for line in page.text_lines
+            if line.top < first_title and line not in marks
+            and (NUMBER_LIKE.search(line.text) or "〔" in line.text)
+        ]
+        for line in header:
             text = re.sub(r"\s+", "", line.text)
-            if NUMBER_LIKE.search(text) or "〔" in text:
-                for problem in number_problems(text):
-                    yield self.finding(line.place, rules.DOC_NUMBER, f"发文字号“{text}”：{problem}")
+            for problem in number_problems(text):
+                yield self.finding(line.place, rules.DOC_NUMBER, f"发文字号“{text}”：{problem}")
+        for each in self.doc.pages:
+            for line in each.text_lines:
+                if line not in header:
+                    for problem in mention_problems(re.sub(r"\s+", "", line.text)):
+                        yield self.finding(line.place, rules.DOC_NUMBER, problem)
 
     def _issuer_mark(self, mark: TextLine, rule: Rule) -> Iterator[Finding]:
         style = self.doc.line_style(mark)

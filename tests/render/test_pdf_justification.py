@@ -36,6 +36,8 @@ TRICKY = (
     "完成80.5亿元，为年度目标的80.5%；区金融局“新增四板挂牌企业”完成2家，为年度目标的40.0%。",
     "张堃、李喆、王珺等同志在督查工作中表现突出，督查室对全区重点任务推进情况进行了逐项核查，"
     "赵昇、钱玥、孙赟、周璟等同志予以通报表扬。",
+    # An opening bracket on the 26th place: "（区" goes on, it is not squeezed in.
+    "存在问题：挂牌审核周期较长，已申报企业尚未完成挂牌（区金融局）。",
 )
 CLOSING = set("，。、；：？！）》」』】〕〉”’%")
 
@@ -101,6 +103,17 @@ def test_plain_chinese_lines_hold_26_then_28_characters(renderer):
     lines = composed(renderer, text)
     assert len(lines[0]) == 26
     assert all(len(line) == 28 for line in lines[1:-1])
+
+
+def test_only_punctuation_is_squeezed_beyond_the_grid(renderer):
+    from pipeline.render.pdf import COMPRESSIBLE
+
+    for text in TRICKY:
+        for index, line in enumerate(composed(renderer, text)):
+            ordinary = line.rstrip("".join(COMPRESSIBLE))
+            if all(ord(character) > 0x2E80 for character in ordinary):
+                assert len(ordinary) <= (26 if index == 0 else 28), line
+    assert composed(renderer, TRICKY[-1])[1].startswith("（区")
 
 
 def test_a_long_web_address_is_broken_inside_not_left_sticking_out(renderer):
