@@ -282,14 +282,16 @@ def open_book(path: Path, root: Path, log: ProblemLog) -> Book | None:
     try:
         book = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}[kind](path, shown_path)
     except Exception as error:  # the libraries raise many kinds for a damaged file
-        log.add(Location(shown_path), unopened_message(kind, error))
+        log.add(Location(shown_path), unopened_message(kind, suffix, error))
         return None
     if kind != {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".et": "xls", ".csv": "csv"}[suffix]:
         book.notes.insert(0, f"扩展名为 {path.suffix}，实际为 {kind} 格式，已按实际格式读取")
     return book
 
 
-def unopened_message(kind: str, error: Exception) -> str:
+def unopened_message(kind: str, suffix: str, error: Exception) -> str:
+    if suffix == ".et":  # newer WPS formats are not the .xls one xlrd reads
+        return "无法读取此 WPS 表格（.et）文件：请在 WPS 中“另存为”Excel 工作簿（.xlsx）后再报送"
     if kind == "csv":
         return f"无法读取 CSV 文件（{error}）：请以 UTF-8 或 GBK 编码另存"
     return f"无法作为 Excel 工作簿打开（{type(error).__name__}）：文件可能已损坏，请用 Excel 或 WPS 打开后另存为 .xlsx"

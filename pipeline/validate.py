@@ -286,6 +286,11 @@ def validate_checkpoints(row: RawRow, kind: str, at: Callable[[str], Location], 
 
 # What a unit types; a row with none of these filled is a form row left empty.
 REPORT_INPUT_COLUMNS = ("完成值", "进展情况", "存在问题", "下步措施", "报送日期")
+REQUIRED_HINTS = {
+    "指标编号": "：请填写任务方案中的指标编号，如 1-1",
+    "填报单位": "：请填写单位名称",
+    "完成值": "：请填写完成值；若本行不需报送，请整行删除",
+}
 
 
 @dataclass(frozen=True)
@@ -403,13 +408,6 @@ def validate_report_row(
         submitted=submitted,
         location=at("完成值"),
     )
-
-
-REQUIRED_HINTS = {
-    "指标编号": "：请填写任务方案中的指标编号，如 1-1",
-    "填报单位": "：请填写单位名称",
-    "完成值": "：请填写完成值；若本行不需报送，请整行删除",
-}
 
 
 def settle_unfilled(entry: IntakeRow, log: ProblemLog, before: int) -> None:

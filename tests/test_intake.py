@@ -233,3 +233,11 @@ def test_late_and_missing_reports_are_listed_per_unit(tmp_path):
     assert listed["区行政审批局"] == {"late": ["2024-09 A1-1"], "missing": ["2024-09 A1-2"]}
     assert listed["区环保局"] == {"late": ["2024-09 A2-1"], "missing": []}
     assert "区统计局" not in listed and "东关镇" not in listed
+
+
+def test_check_prints_the_ledger_summary(messy):
+    root, expected = messy
+    result = CliRunner().invoke(main, ["check", "--inputs", str(root)])
+    assert result.exit_code == 0, result.output
+    assert f"读入 {len(expected.rows)} 个月报文件、{sum(expected.rows.values())} 行数据" in result.output
+    assert f"采用 {expected.used} 行，被替代 {expected.superseded} 行，未填报 {expected.unfilled} 行（核对相符）" in result.output
