@@ -5,7 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline import wording as w
-from pipeline.document import Attachment, Block, Colophon, Heading, OfficialDocument, Paragraph, Table
+from pipeline.compose import (
+    Issue,
+    attachments_labelled,
+    numbered_sections,
+    period_phrase,
+    standard_document,
+)
+from pipeline.compose.notice import notices_paragraph
+from pipeline.document import (
+    Block,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Table,
+)
 from pipeline.evaluate import (
     AHEAD,
     COMPLETED,
@@ -18,8 +32,6 @@ from pipeline.evaluate import (
     Judgement,
     UnitResult,
 )
-from pipeline.compose import Issue, period_phrase
-from pipeline.compose.notice import notices_paragraph
 
 
 def compose_quarterly_bulletin(
@@ -30,32 +42,19 @@ def compose_quarterly_bulletin(
     period = result.period
     title = f"关于{campaign.name}{period_phrase(period)}推进情况的通报"
     table_name = f"{period.chinese}重点指标推进情况表"
-    body: list[Block] = [opening(result)]
     sections = (
         ("总体进展情况", overall_progress(result)),
         ("表扬单位", commendations(result)),
         ("通报批评单位", criticisms(result) + notices(result, repeated, issue)),
         ("下步工作要求", requirements(result, issue.date)),
     )
-    for index, (heading, blocks) in enumerate(sections, start=1):
-        body.append(Heading(1, f"{w.heading_numeral(index)}、{heading}"))
-        body.extend(blocks)
-    return OfficialDocument(
+    return standard_document(
+        campaign,
+        issue,
         kind="quarterly_bulletin",
-        layout="standard",
-        issuer=campaign.issuer,
-        issuer_mark=campaign.issuer,
-        number=None if issue.draft else issue.number,
         title=title,
-        title_lines=w.break_title(title),
-        recipients=campaign.recipients,
-        body=tuple(body),
-        attachment_names=(table_name,),
-        signature=campaign.issuer,
-        date=w.chinese_date(issue.date),
-        attachments=(Attachment("附件", table_name, (indicator_table(result),)),),
-        colophon=Colophon(campaign.cc, campaign.printer or campaign.issuer, w.chinese_date(issue.date)),
-        draft=issue.draft,
+        body=numbered_sections(opening(result), sections),
+        attachments=attachments_labelled((table_name, (indicator_table(result),))),
         commended=tuple(u.unit for u in result.commended),
         criticised=tuple(u.unit for u in result.criticised),
         slug=f"{period.label}-季度通报",

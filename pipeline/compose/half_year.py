@@ -24,9 +24,28 @@ from typing import Sequence
 
 from pipeline import wording as w
 from pipeline.charts import completion_chart, domain_progress
-from pipeline.compose import Issue, period_phrase
-from pipeline.compose.bulletin import commendations, criticisms, domain_paragraph, indicator_table, notices, status_summary
-from pipeline.document import Attachment, Block, Colophon, Figure, Heading, OfficialDocument, Paragraph
+from pipeline.compose import (
+    Issue,
+    attachments_labelled,
+    numbered_sections,
+    period_phrase,
+    standard_document,
+)
+from pipeline.compose.bulletin import (
+    commendations,
+    criticisms,
+    domain_paragraph,
+    indicator_table,
+    notices,
+    status_summary,
+)
+from pipeline.document import (
+    Block,
+    Figure,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+)
 from pipeline.evaluate import (
     AHEAD,
     COMPLETED,
@@ -67,30 +86,16 @@ def compose_half_year_summary(
         ("通报批评单位", criticisms(result) + notices(result, repeated, issue)),
         ("下半年工作重点", second_half_focus(result)),
     )
-    body: list[Block] = [opening(result)]
-    for index, (heading, blocks) in enumerate(sections, start=1):
-        body.append(Heading(1, f"{w.heading_numeral(index)}、{heading}"))
-        body.extend(blocks)
-    attachments = (
-        Attachment("附件1", table_name, (indicator_table(result),)),
-        Attachment("附件2", narrative_name, narrative_attachment(result, latest)),
-    )
-    return OfficialDocument(
+    return standard_document(
+        campaign,
+        issue,
         kind="half_year_summary",
-        layout="standard",
-        issuer=campaign.issuer,
-        issuer_mark=campaign.issuer,
-        number=None if issue.draft else issue.number,
         title=title,
-        title_lines=w.break_title(title),
-        recipients=campaign.recipients,
-        body=tuple(body),
-        attachment_names=(table_name, narrative_name),
-        signature=campaign.issuer,
-        date=w.chinese_date(issue.date),
-        attachments=attachments,
-        colophon=Colophon(campaign.cc, campaign.printer or campaign.issuer, w.chinese_date(issue.date)),
-        draft=issue.draft,
+        body=numbered_sections(opening(result), sections),
+        attachments=attachments_labelled(
+            (table_name, (indicator_table(result),)),
+            (narrative_name, narrative_attachment(result, latest)),
+        ),
         commended=tuple(u.unit for u in result.commended),
         criticised=tuple(u.unit for u in result.criticised),
         slug=f"{period.label}-半年工作通报",

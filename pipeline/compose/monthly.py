@@ -16,11 +16,31 @@ reach the units through the quarter's bulletin instead.
 from __future__ import annotations
 
 from pipeline import wording as w
-from pipeline.compose import Issue, period_phrase
+from pipeline.compose import (
+    Issue,
+    attachments_labelled,
+    numbered_sections,
+    period_phrase,
+    standard_document,
+)
 from pipeline.compose.bulletin import indicator_table, status_summary, unit_evidence
 from pipeline.compose.notice import notices_paragraph
-from pipeline.document import Attachment, Block, Colophon, Heading, OfficialDocument, Paragraph, Table
-from pipeline.evaluate import GOOD_STATUSES, LAGGING, NOT_REPORTED, SEVERELY_LAGGING, CycleResult, Judgement, Submission
+from pipeline.document import (
+    Block,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Table,
+)
+from pipeline.evaluate import (
+    GOOD_STATUSES,
+    LAGGING,
+    NOT_REPORTED,
+    SEVERELY_LAGGING,
+    CycleResult,
+    Judgement,
+    Submission,
+)
 
 LAG_ORDER = (SEVERELY_LAGGING, NOT_REPORTED, LAGGING)
 SUBMISSION_COLUMNS = ("序号", "责任单位", "指标", "报送日期", "情况")
@@ -44,26 +64,13 @@ def compose_monthly_report(
         ("通报批评及督办情况", criticisms(result, repeated, issue)),
         ("下步工作要求", requirements(result)),
     )
-    body: list[Block] = [opening(result)]
-    for index, (heading, blocks) in enumerate(sections, start=1):
-        body.append(Heading(1, f"{w.heading_numeral(index)}、{heading}"))
-        body.extend(blocks)
-    return OfficialDocument(
+    return standard_document(
+        campaign,
+        issue,
         kind="monthly_report",
-        layout="standard",
-        issuer=campaign.issuer,
-        issuer_mark=campaign.issuer,
-        number=None if issue.draft else issue.number,
         title=title,
-        title_lines=w.break_title(title),
-        recipients=campaign.recipients,
-        body=tuple(body),
-        attachment_names=(table_name,),
-        signature=campaign.issuer,
-        date=w.chinese_date(issue.date),
-        attachments=(Attachment("附件", table_name, (indicator_table(result),)),),
-        colophon=Colophon(campaign.cc, campaign.printer or campaign.issuer, w.chinese_date(issue.date)),
-        draft=issue.draft,
+        body=numbered_sections(opening(result), sections),
+        attachments=attachments_labelled((table_name, (indicator_table(result),))),
         criticised=tuple(u.unit for u in result.criticised),
         slug=f"{period.label}-月度督查通报",
     )

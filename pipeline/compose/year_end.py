@@ -19,10 +19,21 @@ import datetime as dt
 
 from pipeline import wording as w
 from pipeline.assessment import Checkpoint, FinalAccount, UnitPoints, YearAssessment
-from pipeline.compose import Issue
+from pipeline.compose import (
+    Issue,
+    attachments_labelled,
+    numbered_sections,
+    standard_document,
+)
 from pipeline.compose.half_year import completion_figure, plain_percent
 from pipeline.compose.notice import answer_deadline
-from pipeline.document import Attachment, Block, Colophon, Heading, OfficialDocument, Paragraph, Table
+from pipeline.document import (
+    Block,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Table,
+)
 from pipeline.evaluate import CycleResult
 from pipeline.model import Rules
 from pipeline.periods import Period
@@ -45,29 +56,16 @@ def compose_year_end_account(result: CycleResult, issue: Issue, assessment: Year
         ("考核加减分及排名", points(assessment, points_name)),
         ("工作要求", requirements(result, assessment, issue.date)),
     )
-    body: list[Block] = [opening(result)]
-    for index, (heading, blocks) in enumerate(sections, start=1):
-        body.append(Heading(1, f"{w.heading_numeral(index)}、{heading}"))
-        body.extend(blocks)
-    return OfficialDocument(
+    return standard_document(
+        campaign,
+        issue,
         kind="year_end_account",
-        layout="standard",
-        issuer=campaign.issuer,
-        issuer_mark=campaign.issuer,
-        number=None if issue.draft else issue.number,
         title=title,
-        title_lines=w.break_title(title),
-        recipients=campaign.recipients,
-        body=tuple(body),
-        attachment_names=(account_name, points_name),
-        signature=campaign.issuer,
-        date=w.chinese_date(issue.date),
-        attachments=(
-            Attachment("附件1", account_name, (account_table(result, assessment),)),
-            Attachment("附件2", points_name, (points_table(assessment),)),
+        body=numbered_sections(opening(result), sections),
+        attachments=attachments_labelled(
+            (account_name, (account_table(result, assessment),)),
+            (points_name, (points_table(assessment),)),
         ),
-        colophon=Colophon(campaign.cc, campaign.printer or campaign.issuer, w.chinese_date(issue.date)),
-        draft=issue.draft,
         slug=f"{campaign.year}-年底交账通报",
     )
 
