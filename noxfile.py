@@ -1,4 +1,7 @@
-"""Test and benchmark sessions: `nox` runs the tests, `nox -s bench` the timings."""
+"""Test and benchmark sessions: `nox` runs the tests, `nox -s bench` the timings,
+`nox -s e2e` opens every generated Word file in LibreOffice."""
+
+import shutil
 
 import nox
 
@@ -18,3 +21,14 @@ def bench(session: nox.Session) -> None:
     """Time the sample campaign's builds (one per kind of cycle), each document's rendering and a whole year (`--all`); figures, not pass/fail."""
     session.install("-e", ".")
     session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session
+def e2e(session: nox.Session) -> None:
+    """LibreOffice (headless) opens every Word file of the sample campaign: opens without
+    error, page count within one of our PDF, red header on page 1, no substituted faces.
+    The PNG of each page 1 and a report go to outputs/e2e/ (or --out)."""
+    if shutil.which("soffice") is None:
+        session.error("LibreOffice 未安装：apt-get install --no-install-recommends libreoffice-writer-nogui")
+    session.install("-e", ".")
+    session.run("python", "scripts/e2e.py", *session.posargs)

@@ -6,8 +6,6 @@ mutated OfficialDocument, a patched line breaker, or edited PDF objects.
 
 from __future__ import annotations
 
-
-from dataclasses import replace
 from pathlib import Path
 
 import pytest

@@ -22,7 +22,12 @@ from pathlib import Path
 
 from pipeline.document import Heading, OfficialDocument, Paragraph
 from pipeline.fonts import FontSet, ResolvedFace, default_font_set
-from pipeline.render.html import BODY_SIZE, DEFAULT_TEMPLATES, TEXT_BLOCK_WIDTH, HtmlRenderer
+from pipeline.render.html import (
+    BODY_SIZE,
+    DEFAULT_TEMPLATES,
+    TEXT_BLOCK_WIDTH,
+    HtmlRenderer,
+)
 
 LOGGER = logging.getLogger(__name__)
 

@@ -27,7 +27,13 @@ from pipeline.verify.docx_styles import (
     text_runs,
 )
 from pipeline.verify.rules import Finding, Rule
-from pipeline.verify.text import date_problems, face_style, mention_problems, number_problems, style_name
+from pipeline.verify.text import (
+    date_problems,
+    face_style,
+    mention_problems,
+    number_problems,
+    style_name,
+)
 
 TWIPS_PER_MM = 1440 / 25.4
 A4_TWIPS = (11906, 16838)

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from pipeline.build import TEMPLATES, check, default_issue_date
+from pipeline.build import TEMPLATES, check, compose_documents, default_issue_date
 from pipeline.compose import Issue
 from pipeline.compose.bulletin import compose_quarterly_bulletin
 from pipeline.document import OfficialDocument, Table
@@ -96,6 +96,68 @@ def html_text(path: Path) -> str:
     return squeeze("".join(parser.parts))
 
 
+Cells = list[tuple[str, ...]]  # a table as rows of cell texts, squeezed
+
+
+def model_cells(table: Table) -> Cells:
+    """Header row, then each row; a group row is one cell spanning the table."""
+    rows = [tuple(squeeze(c) for c in table.columns)]
+    for index, row in enumerate(table.rows):
+        rows.append((squeeze(row[0]),) if index in table.group_rows else tuple(squeeze(c) for c in row))
+    return rows
+
+
+def docx_tables(path: Path) -> list[Cells]:
+    """Every data table of the Word file, cell by cell (a merged cell once);
+    the colophon, laid out as a table, is left out."""
+    tables = []
+    for table in Document(path).element.body.iter(qn("w:tbl")):
+        styles = {p.get(qn("w:val")) for p in table.iter(qn("w:pStyle"))}
+        if "GwColophon" in styles:
+            continue
+        tables.append([
+            tuple(squeeze("".join(t.text or "" for t in cell.iter(qn("w:t")))) for cell in row.iter(qn("w:tc")))
+            for row in table.iter(qn("w:tr"))
+        ])
+    return tables
+
+
+class TableCells(HTMLParser):
+    """Every <table> of a page as rows of th/td texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[Cells] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.row.append(squeeze("".join(self.cell)))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.tables[-1].append(tuple(self.row))
+            self.row = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def html_tables(path: Path) -> list[Cells]:
+    parser = TableCells()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tables
+
+
 def pdf_text_and_tables(path: Path) -> tuple[str, list[tuple[str, ...]]]:
     lines, rows = [], []
     with pdfplumber.open(path) as pdf:
@@ -114,6 +176,10 @@ def assert_same_words(document: OfficialDocument, folder: Path, renderers: Rende
     expected = "".join(units)
     assert docx_text(folder / written.files["docx"]) == expected
     assert html_text(folder / written.files["html"]) == expected
+    # Every table cell, in order, in Word and HTML alike (PDF rows below).
+    cells = [model_cells(table) for table in tables]
+    assert docx_tables(folder / written.files["docx"]) == cells
+    assert html_tables(folder / written.files["html"]) == cells
     pdf_text, pdf_rows = pdf_text_and_tables(folder / written.files["pdf"])
     for unit in units:
         assert unit in pdf_text or any(unit in cell for row in pdf_rows for cell in row), unit
@@ -171,3 +237,37 @@ def test_second_campaign_draft(tmp_path, renderers):
     folder = tmp_path / "out"
     folder.mkdir()
     assert_same_words(compose_quarterly_bulletin(evaluate(inputs, period), issue), folder, renderers)
+
+
+# Each kind of document the sample campaign produces, by a period that makes it;
+# a new kind of document needs one line here.
+SAMPLE_KINDS = {
+    "monthly_report": "2023-09",
+    "quarterly_bulletin": "2023-Q3",
+    "half_year_summary": "2023-H1",
+    "year_end_account": "2023",
+    "notice": "2023-Q3",
+}
+
+
+@pytest.fixture(scope="module")
+def sample_documents() -> dict[str, OfficialDocument]:
+    """One document of each kind, composed as the build composes them."""
+    inputs = check(SAMPLE)
+    documents: dict[str, OfficialDocument] = {}
+    for label in sorted(set(SAMPLE_KINDS.values())):
+        period = parse_period(label)
+        serials = iter(range(1, 100))
+
+        def issue(kind, unit, title, period=period):
+            return Issue(f"老城督查〔2023〕{next(serials)}号", default_issue_date(inputs, period))
+
+        for document in compose_documents(inputs, evaluate(inputs, period), issue):
+            documents.setdefault(document.kind, document)
+    return documents
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLE_KINDS))
+def test_every_kind_of_sample_document(kind, sample_documents, tmp_path, renderers):
+    assert kind in sample_documents, f"{SAMPLE_KINDS[kind]} 没有生成 {kind}"
+    assert_same_words(sample_documents[kind], tmp_path, renderers)
