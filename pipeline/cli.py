@@ -222,7 +222,8 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
 def warn_about_findings(result: BuildResult) -> None:
     """A --verify warn build publishes despite findings: list them."""
     if result.findings:
-        click.secho(f"注意：{result.folder} 中有 {len(result.findings)} 处不符合 GB/T 9704-2012：", fg="yellow", err=True)
+        count = len(result.findings)
+        click.secho(f"注意：{result.folder} 中有 {count} 处不符合 GB/T 9704-2012：", fg="yellow", err=True)
         for finding in result.findings:  # found in the staging folder: name the file only
             click.echo(f"  {finding.line(relative_to=finding.path.parent)}", err=True)
 

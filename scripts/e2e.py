@@ -73,7 +73,9 @@ def build_sample(folder: Path) -> list[Path]:
     inputs = folder / "inputs"
     shutil.copytree(REPO_ROOT / "inputs", inputs, ignore=shutil.ignore_patterns("registry.sqlite"))
     renderers = Renderers.load(TEMPLATES)
-    return [build(inputs, folder / "build", parse_period(label), renderers=renderers).folder for label in SAMPLE_PERIODS]
+    return [
+        build(inputs, folder / "build", parse_period(label), renderers=renderers).folder for label in SAMPLE_PERIODS
+    ]
 
 
 def convert(docx_files: list[Path], out: Path, profile: Path) -> tuple[int, str]:
@@ -124,7 +126,8 @@ def red_header_problems(png: Path, layout: str) -> list[str]:
     in_band = sum(red(x, y) for y in range(top, min(bottom, height)) for x in range(width))
     problems = []
     if in_band < MIN_RED_PIXELS:
-        problems.append(f"第1页 {MARK_BANDS[layout][0]:g}–{MARK_BANDS[layout][1]:g} mm 处没有红色发文机关标志（红色像素 {in_band}）")
+        low, high = MARK_BANDS[layout]
+        problems.append(f"第1页 {low:g}–{high:g} mm 处没有红色发文机关标志（红色像素 {in_band}）")
     text_width = 156 * px_per_mm
     def longest_run(y: int) -> int:
         longest = run = 0
@@ -154,7 +157,8 @@ def font_problems(pdf: Path, allowed: set[str]) -> tuple[list[str], list[str]]:
     fonts = embedded_fonts(pdf)
     faces = sorted({font.face for font in fonts})
     problems = [f"字体 {font.face} 未嵌入" for font in fonts if not font.embedded]
-    foreign = [face for face in faces if face not in allowed and not face.startswith(("NotoSerifCJKsc", "NotoSansCJKsc"))]
+    fallbacks = ("NotoSerifCJKsc", "NotoSansCJKsc")  # rare characters, simplified Chinese forms
+    foreign = [face for face in faces if face not in allowed and not face.startswith(fallbacks)]
     if foreign:
         problems.append("有字体替换：" + "、".join(foreign) + "（应为公文字体或其开源替代字体）")
     heavy = default_font_set().face("xbs").postscript_name
@@ -173,7 +177,9 @@ def check(docx: Path, lo_pdf: Path, artifacts: Path, allowed: set[str]) -> Outco
     if ours.exists():
         outcome.our_pages = page_count(ours)
         if abs(outcome.pages - outcome.our_pages) > 1:
-            outcome.problems.append(f"LibreOffice 排出 {outcome.pages} 页，本系统的 PDF 为 {outcome.our_pages} 页（应相差不超过 1 页）")
+            outcome.problems.append(
+                f"LibreOffice 排出 {outcome.pages} 页，本系统的 PDF 为 {outcome.our_pages} 页（应相差不超过 1 页）"
+            )
     png = render_page_one(lo_pdf, artifacts / f"{docx.stem}-第1页.png")
     outcome.png = str(png)
     outcome.problems += red_header_problems(png, layout_of(docx))
@@ -190,7 +196,9 @@ def docx_files(folders: list[Path]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", nargs="*", type=Path, help="存放生成的 .docx（及同名 .pdf）的文件夹；默认重新生成示例活动")
+    parser.add_argument(
+        "folders", nargs="*", type=Path, help="存放生成的 .docx（及同名 .pdf）的文件夹；默认重新生成示例活动"
+    )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "outputs" / "e2e", help="第 1 页 PNG 和报告的存放位置")
     args = parser.parse_args(argv)
     out = args.out

@@ -112,7 +112,8 @@ def test_a_warning_build_publishes_and_reports(tmp_path):
     root = cf.make_campaign(tmp_path / "inputs")
     out = tmp_path / "outputs"
     options = BuildOptions(verify_strict=False)
-    result = build(root, out, parse_period("2024-Q3"), options, renderers=broken_renderers(".red-rule { display: none }"))
+    renderers = broken_renderers(".red-rule { display: none }")
+    result = build(root, out, parse_period("2024-Q3"), options, renderers=renderers)
     assert [finding.rule.name for finding in result.findings] == ["版头分隔线"]
     assert (out / "2024-Q3" / "manifest.json").exists()
 

@@ -67,7 +67,9 @@ def verify_paths(paths: Iterable[Path]) -> list[Finding]:
     return [finding for path in documents_in(paths) for finding in verify_file(path)]
 
 
-def verify_staged(folder: Path, strict: bool, progress: Callable[[str], None] = lambda message: None) -> tuple[Finding, ...]:
+def verify_staged(
+    folder: Path, strict: bool, progress: Callable[[str], None] = lambda message: None
+) -> tuple[Finding, ...]:
     """The build's check of what it is about to publish (the staging folder).
 
     Strict, a finding raises VerifyFailed inside the staging block, so the folder

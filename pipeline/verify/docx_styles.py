@@ -101,7 +101,8 @@ class StyleBook:
         )
 
     def paragraph_value(self, paragraph_style: str | None, direct_ppr, getter: Callable):
-        sources = [direct_ppr] + [child(style, "w:pPr") for style in self.chain(paragraph_style or self.default_paragraph_style)]
+        chain = self.chain(paragraph_style or self.default_paragraph_style)
+        sources = [direct_ppr] + [child(style, "w:pPr") for style in chain]
         for ppr in [*sources, self.default_ppr]:
             if ppr is None:
                 continue

@@ -65,7 +65,9 @@ HEADINGS = Rule("结构层次序数", f"{STANDARD} 7.3.3", "一级标题黑体�
 KINSOKU = Rule("标点禁则", "GB/T 15834-2011", "句号、逗号、后引号、后括号等点号和标号不出现在一行之首")
 DATE = Rule("日期", f"{STANDARD} 7.3.5", "用阿拉伯数字标全年月日，年份标全称，月、日不编虚位（1 不编为 01）")
 ATTACHMENT = Rule("附件", f"{STANDARD} 7.3.7", "“附件”及其顺序号用 3 号黑体，附件标题居中")
-COLOPHON_RULES = Rule("版记分隔线", f"{STANDARD} 7.4.1", "与版心等宽；首条、末条为粗线（0.35 mm），中间为细线（0.25 mm）")
+COLOPHON_RULES = Rule(
+    "版记分隔线", f"{STANDARD} 7.4.1", "与版心等宽；首条、末条为粗线（0.35 mm），中间为细线（0.25 mm）"
+)
 COLOPHON_TEXT = Rule("版记文字", f"{STANDARD} 7.4.2", "抄送机关、印发机关和印发日期用 4 号仿宋（14 pt）")
 PAGE_NUMBER = Rule(
     "页码",

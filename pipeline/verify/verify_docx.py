@@ -155,7 +155,8 @@ class DocxChecker:
             return "letter"
         for para in self.paragraphs:
             for side in self._borders(para).values():
-                if (attr(side, "w:val") or "").startswith(("thickThin", "thinThick")) and _is_red(attr(side, "w:color")):
+                double = (attr(side, "w:val") or "").startswith(("thickThin", "thinThick"))
+                if double and _is_red(attr(side, "w:color")):
                     return "letter"
         return "standard"
 
@@ -192,13 +193,18 @@ class DocxChecker:
                     )
             gutter = _int(attr(margins, "w:gutter")) or 0
             if gutter > MARGIN_TOLERANCE:
-                yield self.finding(place, rules.TEXT_BLOCK, f"装订线 {gutter / TWIPS_PER_MM:.1f} mm（应为 0，订口已含在左边距中）")
+                yield self.finding(
+                    place, rules.TEXT_BLOCK, f"装订线 {gutter / TWIPS_PER_MM:.1f} mm（应为 0，订口已含在左边距中）"
+                )
 
     def _text_box(self, sect) -> tuple[float, float]:
         """Width (pt) and height (twips) of the text block of a section."""
         size, margins = child(sect, "w:pgSz"), child(sect, "w:pgMar")
-        width = (_int(attr(size, "w:w")) or 0) - (_int(attr(margins, "w:left")) or 0) - (_int(attr(margins, "w:right")) or 0)
-        height = (_int(attr(size, "w:h")) or 0) - (_int(attr(margins, "w:top")) or 0) - (_int(attr(margins, "w:bottom")) or 0)
+        def value(element, name: str) -> int:
+            return _int(attr(element, f"w:{name}")) or 0
+
+        width = value(size, "w") - value(margins, "left") - value(margins, "right")
+        height = value(size, "h") - value(margins, "top") - value(margins, "bottom")
         return width / 20, height
 
     def grid(self) -> Iterator[Finding]:
@@ -206,7 +212,11 @@ class DocxChecker:
         body = self.book.run_format(body_style)
         size_pt = (body.size or 32) / 2
         ppr_value = self.book.paragraph_value
-        spacing = ppr_value(body_style, None, lambda ppr: child(ppr, "w:spacing") if attr(child(ppr, "w:spacing"), "w:line") else None)
+        def line_spacing(ppr):
+            spacing = child(ppr, "w:spacing")
+            return spacing if attr(spacing, "w:line") else None
+
+        spacing = ppr_value(body_style, None, line_spacing)
         for sect in self.sections[-1:]:
             width_pt, height = self._text_box(sect)
             grid = child(sect, "w:docGrid")
@@ -233,7 +243,9 @@ class DocxChecker:
                 source = f"正文字符间距 {body.spacing / 20:+g} 磅"
             characters = int(width_pt / character + 1e-6) if character > 0 else 0
             if characters != 28:
-                yield self.finding("", rules.GRID, f"{source}，每行 {characters} 字（应为 28 字：3 号字加 −0.22 至 −0.75 磅间距）")
+                yield self.finding(
+                    "", rules.GRID, f"{source}，每行 {characters} 字（应为 28 字：3 号字加 −0.22 至 −0.75 磅间距）"
+                )
 
     # --- Styles and runs -----------------------------------------------------------------------------
 
@@ -249,7 +261,8 @@ class DocxChecker:
     def _format_findings(self, place: str, found, expected: Expectation) -> Iterator[Finding]:
         style = face_style(found.east_asia)
         if expected.style and style != expected.style:
-            shown = "主题字体（等线）" if (found.east_asia or "").startswith("theme:") else (found.east_asia or "未设置")
+            themed = (found.east_asia or "").startswith("theme:")
+            shown = "主题字体（等线）" if themed else (found.east_asia or "未设置")
             yield self.finding(
                 place, expected.rule, f"{expected.role}中文字体为 {shown}（应为{style_name(expected.style)}）"
             )
@@ -291,7 +304,8 @@ class DocxChecker:
             jc = self.book.paragraph_value(style_id, None, lambda ppr: attr(child(ppr, "w:jc"), "w:val"))
             if jc not in ("both", "distribute"):
                 yield self.finding(
-                    f"样式“{self.book.name(style_id)}”", rules.JUSTIFY, f"对齐方式为 {jc or 'left'}（应为两端对齐 both）"
+                    f"样式“{self.book.name(style_id)}”", rules.JUSTIFY,
+                    f"对齐方式为 {jc or 'left'}（应为两端对齐 both）",
                 )
 
     # --- Header ---------------------------------------------------------------------------------
@@ -334,7 +348,8 @@ class DocxChecker:
         if abs(left) > 20 or abs(right) > 20:
             yield self.finding(
                 para.place, rules.RED_RULE,
-                f"红色分隔线所在段落左右缩进 {left / TWIPS_PER_MM:.1f} / {right / TWIPS_PER_MM:.1f} mm（应与版心等宽，不缩进）",
+                f"红色分隔线所在段落左右缩进 {left / TWIPS_PER_MM:.1f} / {right / TWIPS_PER_MM:.1f} mm"
+                "（应与版心等宽，不缩进）",
             )
 
     def _indents(self, para: Para) -> tuple[int, int]:
@@ -386,7 +401,8 @@ class DocxChecker:
 
     def footers(self) -> Iterator[Finding]:
         settings = self.document.settings.element
-        if child(settings, "w:evenAndOddHeaders") is None or attr(child(settings, "w:evenAndOddHeaders"), "w:val") in ("0", "false"):
+        even_and_odd = child(settings, "w:evenAndOddHeaders")
+        if even_and_odd is None or attr(even_and_odd, "w:val") in ("0", "false"):
             yield self.finding("", rules.PAGE_NUMBER, "未设置奇偶页不同的页脚（单页居右、双页居左）")
         by_section: dict[int, dict[str, object]] = {}
         for sect, part, root in self.parts():
@@ -439,7 +455,8 @@ class DocxChecker:
         return _int(attr(ind, f"w:{side}")) or 0
 
     def _first_page_footer(self, sect, footer, place: str) -> Iterator[Finding]:
-        title_page = child(sect, "w:titlePg") is not None and attr(child(sect, "w:titlePg"), "w:val") not in ("0", "false")
+        title_pg = child(sect, "w:titlePg")
+        title_page = title_pg is not None and attr(title_pg, "w:val") not in ("0", "false")
         has_number = footer is not None and any(_has_page_field(p) for p in footer.iter(qn("w:p")))
         if self.layout == "letter":
             if not title_page or has_number:
@@ -474,7 +491,9 @@ class DocxChecker:
                     yield self.finding("版记", rules.COLOPHON_RULES, f"{label}分隔线 {shown}（应为 {expected} mm）")
             width = _int(attr(child(table, "w:tblPr/w:tblW"), "w:w")) or 0
             if abs(width - 156 * TWIPS_PER_MM) > TWIPS_PER_MM:
-                yield self.finding("版记", rules.COLOPHON_RULES, f"版记宽 {width / TWIPS_PER_MM:.1f} mm（应与版心等宽，156 mm）")
+                yield self.finding(
+                    "版记", rules.COLOPHON_RULES, f"版记宽 {width / TWIPS_PER_MM:.1f} mm（应与版心等宽，156 mm）"
+                )
 
 
 _SIDES = {"top": "上", "left": "左", "right": "右", "bottom": "下"}

@@ -323,7 +323,7 @@ class Checker:
 
     def title(self) -> Iterator[Finding]:
         first = self.doc.pages[0]
-        lines = title_lines(first, self.geometry)
+        lines = title_lines(first)
         if not lines:
             yield self.finding("第1页", rules.TITLE, "首页版头之下没有居中的标题")
         for line in lines:
@@ -370,7 +370,7 @@ class Checker:
 
     def _document_numbers(self, page: Page, marks: list[TextLine]) -> Iterator[Finding]:
         """The header's number in full; numbers cited in the text from the year on."""
-        titles = title_lines(page, self.geometry)
+        titles = title_lines(page)
         first_title = titles[0].top if titles else header_limit(page, self.geometry.layout) + 3 * LINE_PITCH
         header = [
             line for line in page.text_lines
@@ -417,7 +417,8 @@ class Checker:
         if abs(rule.width - BLOCK_WIDTH) > POSITION_TOLERANCE or abs(rule.x0 - self.geometry.left) > POSITION_TOLERANCE:
             yield self.finding(
                 "第1页", rules.RED_RULE,
-                f"红色分隔线长 {rule.width / MM:.1f} mm、左端距纸边 {rule.x0 / MM:.1f} mm（应与版心等宽：156 mm，自 28 mm 起）",
+                f"红色分隔线长 {rule.width / MM:.1f} mm、左端距纸边 {rule.x0 / MM:.1f} mm"
+                "（应与版心等宽：156 mm，自 28 mm 起）",
             )
         numbers = [
             line for line in page.text_lines
@@ -442,7 +443,8 @@ class Checker:
             if abs(length - LETTER_RULE_LENGTH) > POSITION_TOLERANCE or abs(centre - A4[0] / 2) > POSITION_TOLERANCE:
                 yield self.finding(
                     "第1页", rules.LETTER,
-                    f"{name}红色双线长 {length / MM:.1f} mm、偏离居中 {(centre - A4[0] / 2) / MM:+.1f} mm（应为 170 mm，居中）",
+                    f"{name}红色双线长 {length / MM:.1f} mm、偏离居中 {(centre - A4[0] / 2) / MM:+.1f} mm"
+                    "（应为 170 mm，居中）",
                 )
         if not upper[0].thickness > upper[1].thickness:
             yield self.finding("第1页", rules.LETTER, "上方红色双线应上粗下细")
@@ -523,7 +525,9 @@ class Checker:
             return
         for line in lines:
             if abs(line.size - SMALL_SIZE) > 0.3:
-                yield self.finding(line.place, rules.COLOPHON_TEXT, f"“{line.snippet}”字号 {line.size:g} pt（应为 14 pt）")
+                yield self.finding(
+                    line.place, rules.COLOPHON_TEXT, f"“{line.snippet}”字号 {line.size:g} pt（应为 14 pt）"
+                )
         top = lines[0].top - LINE_PITCH
         bottom = lines[-1].bottom + LINE_PITCH / 2
         bands = [
@@ -539,7 +543,9 @@ class Checker:
     def _colophon_rules(self, lines: list[TextLine], bands: list[Band]) -> Iterator[Finding]:
         place = lines[0].place
         if len(bands) < 2:
-            yield self.finding(place, rules.COLOPHON_RULES, f"版记只有 {len(bands)} 条分隔线（首末两条粗线之间各行以细线分隔）")
+            yield self.finding(
+                place, rules.COLOPHON_RULES, f"版记只有 {len(bands)} 条分隔线（首末两条粗线之间各行以细线分隔）"
+            )
             return
         for index, band in enumerate(bands):
             outer = index in (0, len(bands) - 1)
@@ -552,7 +558,8 @@ class Checker:
                 )
             if abs(band.width - BLOCK_WIDTH) > POSITION_TOLERANCE:
                 yield self.finding(
-                    place, rules.COLOPHON_RULES, f"第 {index + 1} 条分隔线长 {band.width / MM:.1f} mm（应与版心等宽，156 mm）"
+                    place, rules.COLOPHON_RULES,
+                    f"第 {index + 1} 条分隔线长 {band.width / MM:.1f} mm（应与版心等宽，156 mm）",
                 )
         if abs(bands[-1].bottom - BLOCK_BOTTOM) > 1.5 * MM:
             yield self.finding(
@@ -608,8 +615,10 @@ def header_limit(page: Page, layout: str) -> float:
     """The bottom of page 1's header: its red rule (the upper double rule of a letter)."""
     red = [band for band in page.bands if is_red(band.color) and band.width > 100]
     upper = [band for band in red if band.top < page.height / 2]
+    if layout == "letter" and double_rules(upper):
+        upper = list(double_rules(upper)[0])
     if upper:
-        return max(band.bottom for band in (upper if layout == "standard" else double_rules(upper)[0]))
+        return max(band.bottom for band in upper)
     marks = red_lines(page)
     return max((line.bottom for line in marks), default=0.0)
 
@@ -636,7 +645,7 @@ def body_flow(doc: PdfLayout) -> list[TextLine]:
     """Body-size lines in reading order: no page numbers, header, titles or tables."""
     flow = []
     for page in doc.pages:
-        skip = set(title_lines(page, Geometry("standard", BLOCK_LEFT))) if page.number == 1 else set()
+        skip = set(title_lines(page)) if page.number == 1 else set()
         for line in page.text_lines:
             if line in skip or not BODY_SIZES[0] <= line.size <= BODY_SIZES[1]:
                 continue
@@ -648,7 +657,7 @@ def body_flow(doc: PdfLayout) -> list[TextLine]:
     return flow
 
 
-def title_lines(page: Page, geometry: Geometry) -> list[TextLine]:
+def title_lines(page: Page) -> list[TextLine]:
     """The centred lines right under page 1's header (the document number skipped)."""
     limit = header_limit(page, detect_layout_of_page(page))
     lines = []
