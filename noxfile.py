@@ -1,11 +1,11 @@
-"""Test and benchmark sessions: `nox` runs the tests, `nox -s bench` the timings,
+"""Test and benchmark sessions: `nox` runs the lint and the tests, `nox -s bench` the timings,
 `nox -s e2e` opens every generated Word file in LibreOffice."""
 
 import shutil
 
 import nox
 
-nox.options.sessions = ["tests"]
+nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -14,6 +14,13 @@ def tests(session: nox.Session) -> None:
     """The whole test suite."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Unused names, undefined names and import order (ruff)."""
+    session.install("ruff")
+    session.run("ruff", "check", "pipeline", "tests", "scripts", "noxfile.py")
 
 
 @nox.session

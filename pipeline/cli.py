@@ -30,6 +30,33 @@ inputs_option = click.option(
 )
 
 
+def out_option(help_text: str):
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("outputs"),
+        show_default=True,
+        help=help_text,
+    )
+
+
+@contextlib.contextmanager
+def exit_cleanly(on_bad_input: str, on_failure: str):
+    """Bad input exits 1 with every problem listed; any other failure exits 3 with
+    one sentence; neither shows a traceback to a user who cannot act on it."""
+    try:
+        yield
+    except InputError as error:
+        report_problems(error)
+        click.echo(on_bad_input, err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except (OSError, RuntimeError) as error:
+        click.secho(f"生成失败：{error}", fg="red", err=True)
+        click.echo(on_failure, err=True)
+        sys.exit(EXIT_FAILED)
+
+
 def report_problems(error: InputError) -> None:
     """Every problem on its own line, so a user can work down the list."""
     click.secho(f"发现 {len(error.problems)} 处问题，请修改后重试：", fg="red", err=True)
@@ -105,27 +132,13 @@ def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str)
 @main.command(name="forms")
 @click.argument("month", callback=parse_month_argument, metavar="MONTH")
 @inputs_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("outputs"),
-    show_default=True,
-    help="输出文件夹，填报表写入其下的 forms/MONTH/",
-)
+@out_option("输出文件夹，填报表写入其下的 forms/MONTH/")
 @click.option("--due", callback=parse_date_option, help="报送截止日期，如 2023-11-05（默认为次月 report_due_day 日）")
 def forms_command(month, inputs_dir: Path, out_dir: Path, due) -> None:
     """为每个责任单位生成 MONTH 月的填报表（如 2023-10），预填其指标、目标和序时进度。"""
     year, number = month
-    try:
+    with exit_cleanly(on_bad_input="未生成任何文件。", on_failure="未生成任何文件。"):
         made = make_forms(check(inputs_dir), out_dir, year, number, due)
-    except InputError as error:
-        report_problems(error)
-        click.echo("未生成任何文件。", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except OSError as error:
-        click.secho(f"生成失败：{error}", fg="red", err=True)
-        sys.exit(EXIT_FAILED)
     click.secho(f"已生成 {len(made.files)} 份填报表（报送截止 {made.due.isoformat()}），位于 {made.folder}：", fg="green")
     for path in made.files:
         click.echo(f"  {path.name}")
@@ -135,14 +148,7 @@ def forms_command(month, inputs_dir: Path, out_dir: Path, due) -> None:
 @main.command(name="build")
 @click.argument("period", callback=parse_period_argument, metavar="PERIOD")
 @inputs_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("outputs"),
-    show_default=True,
-    help="输出文件夹，每个周期写入其下的 PERIOD/",
-)
+@out_option("输出文件夹，每个周期写入其下的 PERIOD/")
 @click.option("--draft", is_flag=True, help="生成征求意见稿：加“征求意见稿”标识，不占用文号")
 @click.option("--date", "issue_date", callback=parse_date_option, help="成文日期，如 2023-10-09（默认为报送截止后的第一个工作日）")
 @click.option("--all", "whole_year", is_flag=True, help="与年度一起使用（如 2023 --all）：生成该年已有数据的每个周期的全部公文")
@@ -163,16 +169,8 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
             raise click.UsageError(f"--all 只能与年度一起使用，如 bulletin build {period.year} --all")
         build_year(period.year, inputs_dir, out_dir, options)
         return
-    try:
+    with exit_cleanly(on_bad_input="未生成任何文件，已有的输出保持不变。", on_failure="已有的输出保持不变。"):
         built = build(inputs_dir, out_dir, period, options, progress=lambda message: click.echo(message, err=True))
-    except InputError as error:
-        report_problems(error)
-        click.echo("未生成任何文件，已有的输出保持不变。", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except (OSError, RuntimeError) as error:
-        click.secho(f"生成失败：{error}", fg="red", err=True)
-        click.echo("已有的输出保持不变。", err=True)
-        sys.exit(EXIT_FAILED)
     click.secho(f"已生成 {len(built.documents)} 份公文，位于 {built.folder}：", fg="green")
     for item in built.documents:
         number = item.document.number or "（征求意见稿，无文号）"
@@ -185,29 +183,24 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
 
 def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions) -> None:
     """`build 2023 --all`: every period with data, under one progress bar."""
-    try:
-        with contextlib.ExitStack() as stack:
-            bars = []
+    failure = exit_cleanly(
+        on_bad_input="未生成任何文件，已有的输出保持不变。",
+        on_failure="此前已完成的周期已写出；失败周期的原有输出保持不变。",
+    )
+    with failure, contextlib.ExitStack() as stack:
+        bars = []
 
-            def started(periods) -> None:
-                # The bar needs the number of periods, known once the inputs are read.
-                bars.append(stack.enter_context(click.progressbar(
-                    length=len(periods), label=f"生成{year}年各周期公文", file=sys.stderr,
-                    item_show_func=lambda label: label or "",
-                )))
+        def started(periods) -> None:
+            # The bar needs the number of periods, known once the inputs are read.
+            bars.append(stack.enter_context(click.progressbar(
+                length=len(periods), label=f"生成{year}年各周期公文", file=sys.stderr,
+                item_show_func=lambda label: label or "",
+            )))
 
-            def built(result: BuildResult) -> None:
-                bars[0].update(1, result.folder.name)
+        def built(result: BuildResult) -> None:
+            bars[0].update(1, result.folder.name)
 
-            results = build_all(inputs_dir, out_dir, year, options, started=started, built=built)
-    except InputError as error:
-        report_problems(error)
-        click.echo("未生成任何文件，已有的输出保持不变。", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except (OSError, RuntimeError) as error:
-        click.secho(f"生成失败：{error}", fg="red", err=True)
-        click.echo("此前已完成的周期已写出；失败周期的原有输出保持不变。", err=True)
-        sys.exit(EXIT_FAILED)
+        results = build_all(inputs_dir, out_dir, year, options, started=started, built=built)
     documents = sum(len(r.documents) for r in results)
     click.secho(f"已生成 {len(results)} 个周期的 {documents} 份公文，位于 {out_dir}：", fg="green")
     for result in results:

@@ -21,7 +21,15 @@ from typing import Callable, Sequence
 from pipeline import wording as w
 from pipeline.compose import Issue, period_phrase
 from pipeline.document import Block, Heading, OfficialDocument, Paragraph
-from pipeline.evaluate import LAG_STATUSES, NOT_REPORTED, SEVERELY_LAGGING, CycleResult, Judgement, Submission, UnitResult
+from pipeline.evaluate import (
+    LAG_STATUSES,
+    NOT_REPORTED,
+    SEVERELY_LAGGING,
+    CycleResult,
+    Judgement,
+    Submission,
+    UnitResult,
+)
 from pipeline.model import Campaign
 from pipeline.periods import Period
 from pipeline.workdays import add_working_days

@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from docx.oxml import parse_xml
-from docx.oxml.table import CT_Tbl
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Mm, Twips
 from docx.table import Table as WordTable
 from docxtpl import DocxTemplate, InlineImage
-from lxml import etree
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from pipeline.document import Block, Figure, OfficialDocument, Table
 

@@ -155,8 +155,8 @@ def test_web_and_print_flavours_carry_the_same_words(document):
 
     renderer = HtmlRenderer()
     try:
-        from pipeline.render.pdf import LineComposer
         from pipeline.fonts import default_font_set
+        from pipeline.render.pdf import LineComposer
 
         composer = LineComposer(default_font_set())
     except (FontNotFoundError, ImportError):
