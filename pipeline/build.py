@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipeline.assessment import assess_year, assessment_entries, period_is_over, previous_result, repeat_criticised
+from pipeline.assessment import (
+    YearAssessment,
+    assess_year,
+    assessment_entries,
+    period_is_over,
+    previous_result,
+    repeat_criticised,
+)
 from pipeline.compose import Issue
 from pipeline.compose.bulletin import compose_quarterly_bulletin
 from pipeline.compose.half_year import compose_half_year_summary
@@ -85,13 +92,16 @@ def default_issue_date(inputs: Inputs, period: Period) -> dt.date:
 IssueFor = Callable[[str, str | None, str], Issue]
 
 
-def compose_documents(inputs: Inputs, result: CycleResult, issue: IssueFor) -> list[OfficialDocument]:
+def compose_documents(
+    inputs: Inputs, result: CycleResult, issue: IssueFor, assessment: YearAssessment | None = None
+) -> list[OfficialDocument]:
     """The documents of the period's cycle, each with its number and date: the main
-    document first, then a 督办通知 to each unit it criticises."""
+    document first, then a 督办通知 to each unit it criticises. ``assessment``: the
+    year's points when the caller has them already."""
     period = result.period
     if period.kind == "year":
-        title = "年底交账通报"
-        return [compose_year_end_account(result, issue("year_end_account", None, title), assess_year(inputs, result))]
+        assessment = assessment or assess_year(inputs, result)
+        return [compose_year_end_account(result, issue("year_end_account", None, "年底交账通报"), assessment)]
     previous = previous_result(inputs, period)
     repeated = repeat_criticised(result, previous)
     if period.kind == "month":
@@ -141,7 +151,9 @@ def build(
         serial = registry.allocate(campaign.code, campaign.year, key, title)
         return Issue(document_number(campaign.code, campaign.year, serial), issue_date)
 
-    documents = compose_documents(inputs, result, issue)
+    # The year's points are worked out once: the account prints them, the manifest lists them.
+    assessment = assess_year(inputs, result) if period.kind == "year" else None
+    documents = compose_documents(inputs, result, issue, assessment)
     renderers = renderers or Renderers.load(TEMPLATES)
     written: list[WrittenDocument] = []
     with staging_folder(out_dir, period.label) as folder:
@@ -152,9 +164,9 @@ def build(
         if inputs.ledger is not None:  # every report row read, and what became of it
             write_ledger(folder, inputs.ledger, result.submissions, period.label)
             extra["intake"] = ledger_summary(inputs.ledger, result.submissions)
-        if period.kind == "year":
+        if assessment is not None:
             # The points, for the annual assessment to take without reading the document.
-            extra["assessment"] = assessment_entries(assess_year(inputs, result))
+            extra["assessment"] = assessment_entries(assessment)
         write_manifest(folder, manifest(folder, period.label, campaign.name, written, extra))
         findings = verify_staged(folder, options.verify_strict, progress)
     return BuildResult(out_dir / period.label, tuple(written), tuple(renderers.fonts_used()), result, findings)
