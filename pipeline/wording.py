@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from pipeline.evaluate import Judgement
+from pipeline.evaluate import AHEAD, COMPLETED, Judgement
 from pipeline.model import Indicator
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -90,8 +90,9 @@ def evidence(judgement: Judgement) -> str:
         return f"{name}{QUALITATIVE_PHRASES[judgement.report.status_word or '']}"
     value = quantity(indicator, judgement.value)
     if indicator.type == "水平":
-        relation = "达到" if (judgement.gap or 0) >= 0 else "低于" if not indicator.is_ceiling else "高于"
-        return f"{name}为{value}，目标为{target_text(indicator)}{indicator.measure}，{relation}目标要求"
+        return f"{name}为{value}，目标为{target_text(indicator)}{indicator.measure}，{level_relation(judgement)}"
+    if judgement.status == COMPLETED and not indicator.is_ceiling:
+        return f"{name}完成{value}，为年度目标的{percent(judgement.completion)}，已完成全年目标"
     if indicator.is_ceiling:
         text = f"{name}累计{value}，年度上限{number(indicator.target)}{indicator.measure}"
     else:
@@ -106,6 +107,17 @@ def evidence(judgement: Judgement) -> str:
     if gap >= 0:
         return f"{text}，超出序时进度{points(gap)}个百分点"
     return f"{text}，低于序时进度{points(gap)}个百分点"
+
+
+def level_relation(judgement: Judgement) -> str:
+    if judgement.status == AHEAD:
+        return "优于目标要求"
+    return "达到目标要求" if (judgement.gap or 0) >= 0 else "未达到目标要求"
+
+
+def lagging_twice(period_kind: str) -> str:
+    """The same indicator behind in this period and the one before."""
+    return {"month": "连续两个月滞后", "quarter": "连续两个季度滞后"}.get(period_kind, "连续两期滞后")
 
 
 def quoted(text: str) -> str:

@@ -32,6 +32,7 @@ from pipeline.evaluate import (
     Judgement,
     UnitResult,
 )
+from pipeline.periods import Period
 
 
 def compose_quarterly_bulletin(
@@ -118,7 +119,7 @@ def commendations(result: CycleResult) -> list[Block]:
         )
     ]
     for index, unit in enumerate(units, start=1):
-        blocks.append(Paragraph(unit_evidence(unit) + "。", lead=f"{index}.{unit.unit}。"))
+        blocks.append(Paragraph(unit_evidence(unit, result.period) + "。", lead=f"{index}.{unit.unit}。"))
     return blocks
 
 
@@ -133,7 +134,7 @@ def criticisms(result: CycleResult) -> list[Block]:
         )
     ]
     for index, unit in enumerate(units, start=1):
-        blocks.append(Paragraph(unit_evidence(unit) + "。", lead=f"{index}.{unit.unit}。"))
+        blocks.append(Paragraph(unit_evidence(unit, result.period) + "。", lead=f"{index}.{unit.unit}。"))
     return blocks
 
 
@@ -143,13 +144,14 @@ def notices(result: CycleResult, repeated: frozenset[str], issue: Issue) -> list
     return [paragraph] if paragraph else []
 
 
-def unit_evidence(unit: UnitResult) -> str:
+def unit_evidence(unit: UnitResult, period: Period) -> str:
+    """The figures behind a unit's commendation or criticism, one clause each."""
     clauses = []
     for judgement in unit.evidence:
         clause = w.evidence(judgement)
         if judgement.lagging_twice:
-            clause += f"，连续两期滞后（上期为{judgement.previous_status}）"
-        elif judgement.status in (SEVERELY_LAGGING, COMPLETED, AHEAD) and judgement.indicator.type != "定性":
+            clause += f"，{w.lagging_twice(period.kind)}"
+        elif judgement.status == SEVERELY_LAGGING and judgement.indicator.type != "定性":
             clause += f"，{judgement.status}"
         clauses.append(clause)
     return "；".join(clauses)

@@ -137,7 +137,7 @@ def lag_item(judgement: Judgement) -> str:
     if judgement.indicator.type == "累计" and judgement.report and judgement.benchmark_share is not None:
         text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
     if judgement.lagging_twice:
-        text += "，连续两个月滞后"
+        text += f"，{w.lagging_twice('month')}"
     return f"{text}。责任单位：{'、'.join(judgement.indicator.units)}。"
 
 
@@ -186,7 +186,7 @@ def criticisms(result: CycleResult, repeated: frozenset[str], issue: Issue) -> l
         )
     ]
     for index, unit in enumerate(units, start=1):
-        blocks.append(Paragraph(unit_evidence(unit) + "。", lead=f"{index}.{unit.unit}。"))
+        blocks.append(Paragraph(unit_evidence(unit, result.period) + "。", lead=f"{index}.{unit.unit}。"))
     notice = notices_paragraph(result, repeated, issue.date)
     if notice is not None:
         blocks.append(notice)
