@@ -109,32 +109,30 @@ def domain_paragraph(result: CycleResult, items: tuple[Judgement, ...]) -> str:
 
 
 def commendations(result: CycleResult) -> list[Block]:
-    units = result.commended
-    if not units:
-        return [Paragraph("本期没有全部指标达到序时进度且按时报送、成效突出的单位。")]
-    blocks: list[Block] = [
-        Paragraph(
-            f"{'、'.join(u.unit for u in units)}等{len(units)}个单位措施扎实、成效明显，所负责指标均达到序时进度以上，"
-            "且按时报送进展情况，予以通报表扬。"
-        )
-    ]
-    for index, unit in enumerate(units, start=1):
-        blocks.append(Paragraph(unit_evidence(unit, result.period) + "。", lead=f"{index}.{unit.unit}。"))
-    return blocks
+    return units_with_evidence(
+        result.commended,
+        result.period,
+        verdict="措施扎实、成效明显，所负责指标均达到序时进度以上，且按时报送进展情况，予以通报表扬。",
+        none="本期没有全部指标达到序时进度且按时报送、成效突出的单位。",
+    )
 
 
 def criticisms(result: CycleResult) -> list[Block]:
-    units = result.criticised
+    return units_with_evidence(
+        result.criticised,
+        result.period,
+        verdict="行动迟缓、推进不力，存在指标严重滞后、未按要求报送或连续滞后等问题，予以通报批评。",
+        none="本期没有指标严重滞后、未报送或连续滞后的单位。",
+    )
+
+
+def units_with_evidence(units: tuple[UnitResult, ...], period: Period, verdict: str, none: str) -> list[Block]:
+    """The verdict on the units by name, then each unit with the figures behind it."""
     if not units:
-        return [Paragraph("本期没有指标严重滞后、未报送或连续滞后的单位。")]
-    blocks: list[Block] = [
-        Paragraph(
-            f"{'、'.join(u.unit for u in units)}等{len(units)}个单位行动迟缓、推进不力，"
-            "存在指标严重滞后、未按要求报送或连续滞后等问题，予以通报批评。"
-        )
-    ]
+        return [Paragraph(none)]
+    blocks: list[Block] = [Paragraph(f"{'、'.join(u.unit for u in units)}等{len(units)}个单位{verdict}")]
     for index, unit in enumerate(units, start=1):
-        blocks.append(Paragraph(unit_evidence(unit, result.period) + "。", lead=f"{index}.{unit.unit}。"))
+        blocks.append(Paragraph(unit_evidence(unit, period) + "。", lead=f"{index}.{unit.unit}。"))
     return blocks
 
 

@@ -23,8 +23,7 @@ from pipeline.compose import (
     period_phrase,
     standard_document,
 )
-from pipeline.compose.bulletin import indicator_table, status_summary, unit_evidence
-from pipeline.compose.notice import notices_paragraph
+from pipeline.compose.bulletin import indicator_table, notices, status_summary, units_with_evidence
 from pipeline.document import (
     Block,
     Heading,
@@ -176,21 +175,12 @@ def submission_table(result: CycleResult) -> Table:
 
 
 def criticisms(result: CycleResult, repeated: frozenset[str], issue: Issue) -> list[Block]:
-    units = result.criticised
-    if not units:
-        return [Paragraph("本月没有指标严重滞后、未报送或连续两个月滞后的单位。")]
-    blocks: list[Block] = [
-        Paragraph(
-            f"{'、'.join(u.unit for u in units)}等{len(units)}个单位存在指标严重滞后、未按要求报送或连续两个月滞后等问题，"
-            "予以通报批评。"
-        )
-    ]
-    for index, unit in enumerate(units, start=1):
-        blocks.append(Paragraph(unit_evidence(unit, result.period) + "。", lead=f"{index}.{unit.unit}。"))
-    notice = notices_paragraph(result, repeated, issue.date)
-    if notice is not None:
-        blocks.append(notice)
-    return blocks
+    return units_with_evidence(
+        result.criticised,
+        result.period,
+        verdict="存在指标严重滞后、未按要求报送或连续两个月滞后等问题，予以通报批评。",
+        none="本月没有指标严重滞后、未报送或连续两个月滞后的单位。",
+    ) + notices(result, repeated, issue)
 
 
 def requirements(result: CycleResult) -> list[Block]:
