@@ -1,4 +1,4 @@
-"""What a PDF page shows, read back with pdfplumber: text lines, rules, faces.
+"""What a PDF page shows, read back with PDFium: text lines, rules, faces.
 
 The checks in verify_pdf.py measure these records only, so they work on any
 PDF (ours, LibreOffice's, Word's), not only on what our renderer meant to draw.
@@ -10,8 +10,10 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+from pipeline.verify.pdf_marks import Glyph, PageMarks, Shape, font_faces, read_marks
 from pipeline.verify.text import face_style
 
 MM = 72 / 25.4
@@ -36,48 +38,43 @@ PAGE_NUMBER_TEXT = re.compile(r"^[—–\-－―]+(\d+)[—–\-－―]+$")
 
 
 @dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    baseline: float
-    size: float
-    font: str  # the PDF's font resource name, e.g. "WEJOQK+gw-fang"
-    color: tuple[float, ...]
-
-
-@dataclass(frozen=True)
 class TextLine:
-    """Glyphs sharing a baseline, left to right."""
+    """Glyphs sharing a baseline, left to right.
+
+    The checks ask a line for its measures again and again, so each is worked
+    out once (cached_property stores it beside the frozen fields).
+    """
 
     page: int
     number: int  # 1-based, top to bottom on its page
     glyphs: tuple[Glyph, ...]
 
-    @property
+    def __hash__(self) -> int:
+        # A line's place names it: hashing every glyph made sets of lines slow.
+        return hash((self.page, self.number))
+
+    @cached_property
     def text(self) -> str:
         return "".join(glyph.text for glyph in self.glyphs)
 
-    @property
+    @cached_property
     def ink(self) -> tuple[Glyph, ...]:
         """The glyphs that print something (spaces left out)."""
         return tuple(glyph for glyph in self.glyphs if glyph.text.strip())
 
-    @property
+    @cached_property
     def x0(self) -> float:
         return min(glyph.x0 for glyph in self.ink or self.glyphs)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(glyph.x1 for glyph in self.ink or self.glyphs)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(glyph.top for glyph in self.glyphs)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(glyph.bottom for glyph in self.glyphs)
 
@@ -85,15 +82,15 @@ class TextLine:
     def baseline(self) -> float:
         return self.glyphs[0].baseline
 
-    @property
+    @cached_property
     def size(self) -> float:
         return Counter(round(glyph.size, 1) for glyph in self.ink or self.glyphs).most_common(1)[0][0]
 
-    @property
+    @cached_property
     def font(self) -> str:
         return Counter(glyph.font for glyph in self.ink or self.glyphs).most_common(1)[0][0]
 
-    @property
+    @cached_property
     def centre(self) -> float:
         return (self.x0 + self.x1) / 2
 
@@ -151,7 +148,7 @@ class Page:
     graphics: int  # drawn lines, boxes and curves other than rules (tables, charts)
     graphics_top: float  # the top of the highest of them (or of an image); inf if none
 
-    @property
+    @cached_property
     def page_number_line(self) -> TextLine | None:
         """The "— n —" line below the text block, if any."""
         for line in self.lines:
@@ -159,7 +156,7 @@ class Page:
                 return line
         return None
 
-    @property
+    @cached_property
     def text_lines(self) -> tuple[TextLine, ...]:
         """Every line but the page number."""
         number = self.page_number_line
@@ -168,7 +165,7 @@ class Page:
 
 @dataclass(frozen=True)
 class FontInfo:
-    name: str  # resource name as pdfplumber reports it
+    name: str  # the /BaseFont, as the glyphs name their font
     program: str | None  # PostScript name of the embedded program
     embedded: bool
 
@@ -204,17 +201,6 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _color(value) -> tuple[float, ...]:
-    if value is None:
-        return (0.0,)
-    if isinstance(value, (int, float)):
-        return (float(value),)
-    try:
-        return tuple(float(part) for part in value)
-    except (TypeError, ValueError):  # a pattern name: not a plain colour
-        return (-1.0,)
-
-
 def is_red(color: tuple[float, ...]) -> bool:
     if len(color) == 3:
         r, g, b = color
@@ -236,20 +222,6 @@ def is_black(color: tuple[float, ...]) -> bool:
     return False
 
 
-def _glyph(char: dict, page_height: float) -> Glyph:
-    return Glyph(
-        text=char["text"],
-        x0=char["x0"],
-        x1=char["x1"],
-        top=char["top"],
-        bottom=char["bottom"],
-        baseline=page_height - char["matrix"][5],
-        size=char["size"],
-        font=char["fontname"],
-        color=_color(char.get("non_stroking_color")),
-    )
-
-
 def _lines(page_number: int, glyphs: list[Glyph]) -> tuple[TextLine, ...]:
     groups: list[list[Glyph]] = []
     for glyph in sorted(glyphs, key=lambda g: (g.baseline, g.x0)):
@@ -263,20 +235,19 @@ def _lines(page_number: int, glyphs: list[Glyph]) -> tuple[TextLine, ...]:
     )
 
 
-def _filled_bands(rects: list[dict]) -> list[Band]:
+def _filled_bands(shapes: tuple[Shape, ...]) -> list[Band]:
     """Thin horizontal runs of filled boxes.
 
     A border is often drawn as one even-odd path of an outer and an inner box
-    (pdfplumber returns both): the filled part is where an odd number of the
-    boxes of one colour and width overlap.
+    (read as two boxes): the filled part is where an odd number of the boxes
+    of one colour and width overlap.
     """
     groups: dict[tuple, set[tuple[float, float]]] = {}
-    for rect in rects:
-        if not rect.get("fill"):
+    for rect in shapes:
+        if rect.kind != "rect" or not rect.fill:
             continue
-        color = _color(rect.get("non_stroking_color"))
-        key = (round(rect["x0"], 1), round(rect["x1"], 1), color)
-        groups.setdefault(key, set()).add((round(rect["top"], 3), round(rect["bottom"], 3)))
+        key = (round(rect.x0, 1), round(rect.x1, 1), rect.fill_color)
+        groups.setdefault(key, set()).add((round(rect.top, 3), round(rect.bottom, 3)))
     bands = []
     for (x0, x1, color), spans in groups.items():
         edges = sorted({edge for span in spans for edge in span})
@@ -293,28 +264,31 @@ def _filled_bands(rects: list[dict]) -> list[Band]:
     return bands
 
 
-def _stroked_bands(lines: list[dict]) -> list[Band]:
+def _is_level(line: Shape) -> bool:
+    return abs(line.top - line.bottom) <= 0.01
+
+
+def _stroked_bands(lines: list[Shape]) -> list[Band]:
     bands = []
     for line in lines:
-        if abs(line["top"] - line["bottom"]) > 0.01:
-            continue  # not horizontal
-        half = (line.get("linewidth") or 1.0) / 2
-        color = _color(line.get("stroking_color"))
-        bands.append(Band(line["x0"], line["x1"], line["top"] - half, line["top"] + half, color))
+        if not _is_level(line):
+            continue
+        half = (line.linewidth or 1.0) / 2
+        bands.append(Band(line.x0, line.x1, line.top - half, line.top + half, line.stroke_color))
     return bands
 
 
-def _page(number: int, page) -> Page:
-    glyphs = [_glyph(char, page.height) for char in page.chars]
-    bands = _filled_bands(page.rects) + _stroked_bands(page.lines)
+def _page(number: int, marks: PageMarks) -> Page:
+    lines = [shape for shape in marks.shapes if shape.kind == "line"]
+    curves = [shape for shape in marks.shapes if shape.kind == "curve"]
+    bands = _filled_bands(marks.shapes) + _stroked_bands(lines)
     bands.sort(key=lambda band: (band.top, band.x0))
-    graphics = len(page.curves) + sum(1 for line in page.lines if abs(line["top"] - line["bottom"]) > 0.01)
+    slanted = [line for line in lines if not _is_level(line)]
     # Tables draw many short rules; a document's own rules are few and long.
     short = [band for band in bands if band.width < 100]
-    graphics += len(short)
-    tops = [item["top"] for item in (*page.curves, *page.images)] + [band.top for band in short]
-    tops += [line["top"] for line in page.lines if abs(line["top"] - line["bottom"]) > 0.01]
-    return Page(number, page.width, page.height, _lines(number, glyphs), tuple(bands), graphics,
+    graphics = len(curves) + len(slanted) + len(short)
+    tops = [shape.top for shape in (*curves, *slanted)] + list(marks.image_tops) + [band.top for band in short]
+    return Page(number, marks.width, marks.height, _lines(number, list(marks.glyphs)), tuple(bands), graphics,
                 min(tops, default=float("inf")))
 
 
@@ -327,11 +301,8 @@ def _fonts(data: bytes) -> dict[str, FontInfo]:
     return fonts
 
 
-def _catalog_facts(data: bytes) -> tuple[str, str, str]:
-    """(XMP packet, /Lang, /Title) from the document catalog and info."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
+def _catalog_facts(reader) -> tuple[str, str, str]:
+    """(XMP packet, /Lang, /Title) from the document catalog and info of a pypdf PdfReader."""
     root = reader.trailer["/Root"]
     xmp = ""
     metadata = root.get("/Metadata")
@@ -343,10 +314,14 @@ def _catalog_facts(data: bytes) -> tuple[str, str, str]:
 
 
 def read_pdf(path: Path) -> PdfLayout:
-    import pdfplumber
+    import pypdfium2
+    from pypdf import PdfReader
 
     data = Path(path).read_bytes()
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        pages = [_page(index, page) for index, page in enumerate(pdf.pages, start=1)]
-    xmp, lang, title = _catalog_facts(data)
+    # PDFium opens the file first: a damaged one fails there, before pypdf warns about it.
+    with pypdfium2.PdfDocument(data) as document:
+        reader = PdfReader(io.BytesIO(data))
+        marks = read_marks(document, font_faces(reader))
+    pages = [_page(index, page) for index, page in enumerate(marks, start=1)]
+    xmp, lang, title = _catalog_facts(reader)
     return PdfLayout(Path(path), pages, _fonts(data), xmp, lang, title)
