@@ -1,7 +1,7 @@
 """`bulletin verify`: measure generated DOCX and PDF files against GB/T 9704-2012.
 
 Each file is read back as any reader would see it (python-docx for Word,
-pdfplumber and pypdf for PDF) and measured against the layout numbers of the
+PDFium (pypdfium2) and pypdf for PDF) and measured against the layout numbers of the
 standard (../shared/spec/gbt9704.md restates them): page and text block, fonts
 and sizes, the 22 × 28 grid, red header, page numbers, colophon rules, the form
 of document numbers and dates. One Finding per departure, with its place.
@@ -31,7 +31,7 @@ class VerifyFailed(RuntimeError):
 
 
 def _checkers() -> dict[str, Callable[[Path], list[Finding]]]:
-    # Imported on use: the PDF side pulls in pdfplumber, the Word side python-docx.
+    # Imported on use: the PDF side pulls in PDFium, the Word side python-docx.
     from pipeline.verify.verify_docx import verify_docx
     from pipeline.verify.verify_pdf import verify_pdf
 
