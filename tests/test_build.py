@@ -2,19 +2,11 @@
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.render import Renderers
 from tests import campaign_factory as cf
-
-
-@pytest.fixture(scope="module")
-def renderers():
-    from pipeline.build import TEMPLATES
-
-    return Renderers.load(TEMPLATES)
 
 
 def run(*args):

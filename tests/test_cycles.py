@@ -18,11 +18,6 @@ from pipeline.render import Renderers
 from tests.compose import hand_campaign as hc
 
 
-@pytest.fixture(scope="module")
-def renderers():
-    return Renderers.load(TEMPLATES)
-
-
 @pytest.fixture
 def root(tmp_path):
     return hc.write_hand_campaign(tmp_path / "inputs")

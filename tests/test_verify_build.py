@@ -26,11 +26,6 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def renderers():
-    return Renderers.load(TEMPLATES)
-
-
-@pytest.fixture(scope="module")
 def sample_inputs(tmp_path_factory) -> Path:
     """A copy of the sample inputs: builds allocate numbers in their registry."""
     root = tmp_path_factory.mktemp("sample") / "inputs"

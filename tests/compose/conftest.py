@@ -6,16 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import TEMPLATES, check
-from pipeline.render import Renderers
+from pipeline.build import check
 from tests.compose import hand_campaign as hc
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs"
-
-
-@pytest.fixture(scope="session")
-def renderers():
-    return Renderers.load(TEMPLATES)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from pipeline.build import TEMPLATES, check, compose_documents, default_issue_date
+from pipeline.build import check, compose_documents, default_issue_date
 from pipeline.compose import Issue
 from pipeline.compose.bulletin import compose_quarterly_bulletin
 from pipeline.document import OfficialDocument, Table
@@ -203,11 +203,6 @@ def assert_same_table_rows(tables: list[Table], pdf_rows: list[tuple[str, ...]])
         found = [row for row in pdf_rows if len(row) == width and row not in headers]
         # A group row spans the table: the PDF has its text in the first cell only.
         assert [tuple(c for c in row if c) for row in found] == [tuple(c for c in row if c) for row in expected]
-
-
-@pytest.fixture(scope="module")
-def renderers():
-    return Renderers.load(TEMPLATES)
 
 
 def test_hand_made_document(tmp_path, renderers):

@@ -28,18 +28,6 @@ GBK_NAMES = "堃喆珺昇玥赟璟"
 
 
 @pytest.fixture(scope="module")
-def renderer():
-    from pipeline.fonts import FontNotFoundError
-
-    try:
-        from pipeline.render.pdf import PdfRenderer
-
-        return PdfRenderer()
-    except (FontNotFoundError, OSError) as error:
-        pytest.skip(f"PDF rendering unavailable here: {error}")
-
-
-@pytest.fixture(scope="module")
 def rendered(renderer, tmp_path_factory):
     path = tmp_path_factory.mktemp("pdf") / "document.pdf"
     result = renderer.write(make_document(), path)

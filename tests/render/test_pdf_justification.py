@@ -43,18 +43,6 @@ CLOSING = set("，。、；：？！）》」』】〕〉”’%")
 
 
 @pytest.fixture(scope="module")
-def renderer():
-    from pipeline.fonts import FontNotFoundError
-
-    try:
-        from pipeline.render.pdf import PdfRenderer
-
-        return PdfRenderer()
-    except (FontNotFoundError, OSError) as error:
-        pytest.skip(f"PDF rendering unavailable here: {error}")
-
-
-@pytest.fixture(scope="module")
 def tricky(renderer, tmp_path_factory):
     body = (Heading(1, "一、情况说明"), *(Paragraph(text) for text in TRICKY))
     document = replace(make_document(), body=body, attachments=(), attachment_names=(), colophon=None)
