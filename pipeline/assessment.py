@@ -1,19 +1,16 @@
-"""Judgements across cycles: repeated criticism and the year-end account.
+"""The year-end account's judgements: every target settled, points per unit, ranking.
 
-evaluate.py judges one period. Some rules look further: a unit criticised in
-two consecutive periods of the same kind gets an escalated notice, and the
-year-end account (年底交账, supervision.md) gives each unit bonus/penalty points
-for its indicators' final results and for the commendations and criticisms it
-received during the year. Both are decided here, from the same inputs and the
-same rules, so every figure traces back to the reports.
+evaluate.py judges one cut-off. The year-end account (年底交账, supervision.md)
+gives each unit bonus/penalty points for its indicators' final results and for
+the commendations and criticisms the year's bulletins gave it.
 
-Which documents count for points: the quarterly bulletins (Q1–Q4) and the
-half-year summary, i.e. the cycles that commend and criticise by name in a
-通报. The monthly supervision reports do not count (their criticism leads to a
-督办通知, and the same shortfall reaches the quarter's bulletin anyway). The
-second quarter's bulletin and the half-year summary judge the same day (the
-end of June): a unit named by both counts once for that day, per verdict, so
-nothing is counted twice.
+Which documents count for points: the four bulletin cut-offs — the first and
+third quarterly bulletins, the half-year summary (it is the second quarter's
+bulletin) and the year-end account itself (the fourth quarter's). The monthly
+reports neither commend nor criticise, and a notice carries out a criticism
+rather than adding one, so neither counts. Each cut-off has one document, so
+nothing can be counted twice; build.py reads the verdicts from the record of
+what was published.
 """
 
 from __future__ import annotations
@@ -21,75 +18,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.evaluate import CycleResult, Judgement, evaluate, not_below
+from pipeline.evaluate import CycleResult, Judgement, not_below
 from pipeline.model import Indicator, Inputs, Report, Rules
 from pipeline.periods import Period
 
 DONE, NOT_DONE = "完成", "未完成"
 
 
-# periods ---------------------------------------------------------------------
-
-
-def period_is_over(inputs: Inputs, period: Period) -> bool:
-    """A period can be judged once its last month's reports are in."""
-    return period.year == inputs.campaign.year and period.end_month in inputs.months_with_data
-
-
-def previous_result(inputs: Inputs, period: Period) -> CycleResult | None:
-    """The previous period of the same kind, judged, if it has its reports."""
-    previous = period.previous
-    if previous is None or not period_is_over(inputs, previous):
-        return None
-    return evaluate(inputs, previous)
-
-
-def repeat_criticised(result: CycleResult, previous: CycleResult | None) -> frozenset[str]:
-    """Criticised now and in the previous period of the same kind: escalation."""
-    if previous is None:
-        return frozenset()
-    before = {unit.unit for unit in previous.criticised}
-    return frozenset(unit.unit for unit in result.criticised if unit.unit in before)
-
-
-def counted_periods(inputs: Inputs) -> tuple[Period, ...]:
-    """The periods whose commendations and criticisms count for points, in date order."""
-    year = inputs.campaign.year
-    candidates = [Period("quarter", year, q) for q in range(1, 5)] + [Period("half", year, 1)]
-    chosen = [p for p in candidates if period_is_over(inputs, p)]
-    return tuple(sorted(chosen, key=lambda p: (p.end_month, p.kind != "quarter")))
-
-
-# the year's commendations and criticisms ---------------------------------------
-
-
 @dataclass(frozen=True)
 class Checkpoint:
-    """One judging day (a quarter's end) and what the documents of that day said."""
+    """One bulletin cut-off and whom its document commended and criticised."""
 
     month: int
-    periods: tuple[Period, ...]  # e.g. Q2 and H1 both judge the end of June
+    period: Period
     commended: tuple[str, ...]
     criticised: tuple[str, ...]
-
-
-def year_record(inputs: Inputs) -> tuple[Checkpoint, ...]:
-    """Each judging day once, with the union of the units its documents named."""
-    by_month: dict[int, list[CycleResult]] = {}
-    for period in counted_periods(inputs):
-        by_month.setdefault(period.end_month, []).append(evaluate(inputs, period))
-    checkpoints = []
-    for month, results in sorted(by_month.items()):
-        commended = union_in_order(inputs, [u.unit for r in results for u in r.commended])
-        criticised = union_in_order(inputs, [u.unit for r in results for u in r.criticised])
-        checkpoints.append(Checkpoint(month, tuple(r.period for r in results), commended, criticised))
-    return tuple(checkpoints)
-
-
-def union_in_order(inputs: Inputs, names: list[str]) -> tuple[str, ...]:
-    """Each name once, in the plan's unit order (as the documents list them)."""
-    order = {unit.name: index for index, unit in enumerate(inputs.plan.units)}
-    return tuple(sorted(set(names), key=lambda name: order.get(name, len(order))))
+    number: str | None = None  # the published document's number, when the record has it
 
 
 # final results -----------------------------------------------------------------
@@ -178,7 +122,7 @@ class YearAssessment:
         return tuple(a for a in self.accounts if a.exceeded)
 
     def counted_periods(self) -> tuple[Period, ...]:
-        return tuple(p for checkpoint in self.record for p in checkpoint.periods)
+        return tuple(checkpoint.period for checkpoint in self.record)
 
 
 def unit_points(
@@ -220,11 +164,11 @@ def rank_units(points: list[UnitPoints]) -> tuple[UnitPoints, ...]:
     )
 
 
-def assess_year(inputs: Inputs, result: CycleResult) -> YearAssessment:
-    """The year-end account of ``result`` (the whole year's evaluation)."""
+def assess_year(inputs: Inputs, result: CycleResult, record: tuple[Checkpoint, ...]) -> YearAssessment:
+    """The year-end account of ``result`` (December's cut-off), with the verdicts of
+    the year's bulletins in ``record``."""
     rules = inputs.campaign.rules
     accounts = tuple(final_account(j, rules) for j in result.judgements)
-    record = year_record(inputs)
     judged = [u.name for u in inputs.plan.units if any(u.name in a.indicator.units for a in accounts)]
     points = [unit_points(unit, accounts, record, rules) for unit in judged]
     return YearAssessment(accounts, record, rank_units(points), rules)

@@ -1,4 +1,10 @@
-"""The pipeline, top to bottom: load → validate → evaluate → compose → render → write."""
+"""The pipeline, top to bottom: load → validate → evaluate → compose → render → write.
+
+``build`` makes the documents of one cut-off; ``build_all`` walks the year's
+cut-offs in date order, so that each document is numbered and recorded before
+the next one reads the record (a whole-year build numbers January before
+October, and the Q3 bulletin sees the notices the half-year summary sent).
+"""
 
 from __future__ import annotations
 
@@ -7,37 +13,38 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipeline.assessment import (
-    YearAssessment,
-    assess_year,
-    assessment_entries,
-    period_is_over,
-    previous_result,
-    repeat_criticised,
-)
+from pipeline import calendar
+from pipeline.assessment import Checkpoint, YearAssessment, assess_year, assessment_entries
 from pipeline.compose import Issue
 from pipeline.compose.bulletin import compose_quarterly_bulletin
 from pipeline.compose.half_year import compose_half_year_summary
 from pipeline.compose.monthly import compose_monthly_report
-from pipeline.compose.notice import compose_notices
+from pipeline.compose.notice import Escalations, compose_notices
 from pipeline.compose.year_end import compose_year_end_account
 from pipeline.document import OfficialDocument
-from pipeline.evaluate import CycleResult, evaluate, report_due_date
+from pipeline.evaluate import AsOf, CycleResult, evaluate
 from pipeline.intake import ledger_summary, write_ledger
 from pipeline.load import load_inputs
 from pipeline.model import Inputs, Location
-from pipeline.periods import Period
+from pipeline.periods import Period, PeriodError
 from pipeline.problems import ProblemLog
-from pipeline.registry import NumberRegistry, document_number
+from pipeline.record import (
+    RECORD_FILE,
+    CampaignRecord,
+    Publication,
+    RecordedDocument,
+    build_lock,
+    document_key,
+    document_number,
+)
 from pipeline.render import Renderers
 from pipeline.validate import validate
 from pipeline.verify import Finding, verify_staged
-from pipeline.workdays import next_working_day
-from pipeline.write import WrittenDocument, manifest, staging_folder, write_manifest
+from pipeline.write import WrittenDocument, manifest, publish, staging_folder, write_manifest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
-REGISTRY_FILE = "registry.sqlite"
+DRAFT_SUFFIX = "-征求意见稿"
 
 Progress = Callable[[str], None]
 
@@ -57,6 +64,8 @@ class BuildResult:
     fonts: tuple[str, ...]
     result: CycleResult
     findings: tuple[Finding, ...] = ()  # GB/T 9704 findings let through by a non-strict build
+    # What a rebuild changed in a cut-off already published (verdicts, voided notices).
+    changes: tuple[str, ...] = ()
 
 
 def check(inputs_dir: Path) -> Inputs:
@@ -66,63 +75,144 @@ def check(inputs_dir: Path) -> Inputs:
     return validate(raw, log)
 
 
-def check_period(inputs: Inputs, period: Period, inputs_dir: Path) -> None:
+def resolve_period(inputs: Inputs, period: Period, inputs_dir: Path) -> Period:
+    """The document the typed period names, once its cut-off has data."""
     log = ProblemLog()
-    where = Location("campaign.yaml")
-    if period.year != inputs.campaign.year:
-        log.add(where, f"周期 {period.label} 不在活动年度 {inputs.campaign.year} 内")
-    elif not set(period.months) & set(inputs.months_with_data):
+    try:
+        resolved = calendar.resolve(inputs.campaign, period)
+    except PeriodError as error:
+        log.add(Location("campaign.yaml"), str(error))
+        log.raise_if_any()
+        raise
+    month = resolved.end_month
+    if month not in inputs.months_with_data:
         log.add(
             Location("reports"),
-            f"{period.chinese}没有任何月报（{inputs_dir / 'reports'} 下应有 "
-            f"{'、'.join(f'{period.year}-{m:02d}' for m in period.months)} 的月报）",
+            f"{resolved.chinese}的{kind_name(resolved)}需要截至{month}月底的月报，"
+            f"{inputs_dir / 'reports'} 下应有 {resolved.year}-{month:02d} 的月报",
         )
-    elif period.kind == "year" and not period_is_over(inputs, period):
-        # The account settles every target on the December figures.
-        log.add(Location("reports"), f"年底交账需要12月的月报（{inputs_dir / 'reports'} 下应有 {period.year}-12 的月报）")
     log.raise_if_any()
+    return resolved
 
 
-def default_issue_date(inputs: Inputs, period: Period) -> dt.date:
-    """The first working day after the period's last reports were due."""
-    due = report_due_date(period.year, period.end_month, inputs.campaign.report_due_day)
-    return next_working_day(due + dt.timedelta(days=1))
+def kind_name(period: Period) -> str:
+    return {"month": "月度督查通报", "quarter": "季度通报", "half": "半年工作通报", "year": "年底交账通报"}[period.kind]
+
+
+def cutoffs_with_data(inputs: Inputs) -> tuple[Period, ...]:
+    """Every cut-off of the campaign year whose month has reports, in date order."""
+    campaign = inputs.campaign
+    return tuple(
+        calendar.document_period(campaign, month)
+        for month in calendar.cutoff_months(campaign)
+        if month in inputs.months_with_data
+    )
+
+
+# what earlier cut-offs knew --------------------------------------------------------
+
+
+def as_of_dates(inputs: Inputs, record: CampaignRecord, period: Period, issue_date: dt.date) -> AsOf:
+    """Each cut-off judges what had arrived by its issue date: this one by ``issue_date``,
+    earlier ones by the date their published document carries (else the calendar's)."""
+    campaign = inputs.campaign
+    recorded = {
+        d.period: d.cutoff
+        for d in record.documents(campaign.code, campaign.year)
+        if d.kind != "notice" and d.state == "已发布" and d.cutoff
+    }
+
+    def as_of(month: int) -> dt.date:
+        if month == period.end_month:
+            return issue_date
+        label = calendar.document_period(campaign, month).label
+        return recorded.get(label) or calendar.default_issue_date(campaign, month)
+
+    return as_of
+
+
+def previous_notices(inputs: Inputs, record: CampaignRecord, period: Period) -> dict[str, RecordedDocument]:
+    """The notices actually issued at the previous bulletin cut-off, by addressee."""
+    previous = calendar.previous_cutoff(inputs.campaign, period)
+    if previous is None or calendar.cycle_class(period) != "bulletin":
+        return {}
+    documents = record.published(inputs.campaign.code, inputs.campaign.year, previous.label)
+    return {d.unit: d for d in documents if d.kind == "notice" and d.unit}
+
+
+def escalations(result: CycleResult, earlier: dict[str, RecordedDocument]) -> Escalations:
+    """Criticised now and sent a notice at the previous bulletin: 升级督办, citing that notice."""
+    return {u.unit: earlier[u.unit].number for u in result.criticised if u.unit in earlier}
+
+
+def previous_result(inputs: Inputs, period: Period, as_of: AsOf) -> CycleResult | None:
+    """The previous cut-off of the same class, judged on what it knew, if it has data."""
+    previous = calendar.previous_cutoff(inputs.campaign, period)
+    if previous is None or previous.end_month not in inputs.months_with_data:
+        return None
+    return evaluate(inputs, previous, as_of)
+
+
+def year_checkpoints(inputs: Inputs, record: CampaignRecord, result: CycleResult, as_of: AsOf) -> tuple[Checkpoint, ...]:
+    """The verdicts of the year's bulletins: as published where the record has them,
+    else as the data at that cut-off gives them; December's from this build."""
+    campaign = inputs.campaign
+    checkpoints = []
+    for period in calendar.bulletin_periods(campaign):
+        if period == result.period:
+            checkpoints.append(Checkpoint(period.end_month, period, verdict_names(result, "commended"),
+                                          verdict_names(result, "criticised")))
+            continue
+        published = [d for d in record.published(campaign.code, campaign.year, period.label) if d.kind != "notice"]
+        if published:
+            main = published[0]
+            checkpoints.append(Checkpoint(period.end_month, period, main.commended, main.criticised, main.number))
+        elif period.end_month in inputs.months_with_data:
+            earlier = evaluate(inputs, period, as_of)
+            checkpoints.append(Checkpoint(period.end_month, period, verdict_names(earlier, "commended"),
+                                          verdict_names(earlier, "criticised")))
+    return tuple(checkpoints)
+
+
+def verdict_names(result: CycleResult, verdict: str) -> tuple[str, ...]:
+    return tuple(u.unit for u in result.units if u.verdict == verdict)
+
+
+# compose ----------------------------------------------------------------------------
 
 
 IssueFor = Callable[[str, str | None, str], Issue]
 
 
-def compose_documents(
-    inputs: Inputs, result: CycleResult, issue: IssueFor, assessment: YearAssessment | None = None
-) -> list[OfficialDocument]:
-    """The documents of the period's cycle, each with its number and date: the main
-    document first, then a 督办通知 to each unit it criticises. ``assessment``: the
-    year's points when the caller has them already."""
+@dataclass(frozen=True)
+class Context:
+    """What a cut-off's documents need beyond its own judgements."""
+
+    previous: CycleResult | None = None
+    escalated: Escalations | None = None
+    assessment: YearAssessment | None = None
+
+
+def compose_documents(inputs: Inputs, result: CycleResult, issue: IssueFor, context: Context = Context()):
+    """The cut-off's documents: the main document first, then a 督办通知 to each unit a
+    bulletin criticises (the monthly report sends none)."""
     period = result.period
-    if period.kind == "year":
-        assessment = assessment or assess_year(inputs, result)
-        return [compose_year_end_account(result, issue("year_end_account", None, "年底交账通报"), assessment)]
-    previous = previous_result(inputs, period)
-    repeated = repeat_criticised(result, previous)
+    escalated = context.escalated or {}
     if period.kind == "month":
-        main = compose_monthly_report(result, issue("monthly_report", None, "月度督查通报"), repeated, previous)
-    elif period.kind == "quarter":
-        main = compose_quarterly_bulletin(result, issue("quarterly_bulletin", None, "季度通报"), repeated)
-    elif period.index == 1:
-        main = compose_half_year_summary(result, issue("half_year_summary", None, "半年工作通报"), repeated)
+        return [compose_monthly_report(result, issue("monthly_report", None, "月度督查通报"), context.previous)]
+    if period.kind == "quarter":
+        main = compose_quarterly_bulletin(result, issue("quarterly_bulletin", None, "季度通报"), escalated)
+    elif period.kind == "half":
+        main = compose_half_year_summary(result, issue("half_year_summary", None, "半年工作通报"), escalated)
     else:
-        raise ValueError(f"{period.label}：下半年不单独总结，请生成年底交账（bulletin build {period.year}）")
-    return [main, *compose_notices(result, main, repeated, issue)]
+        assert context.assessment is not None, "the year-end account needs the year's assessment"
+        main = compose_year_end_account(
+            result, issue("year_end_account", None, "年底交账通报"), context.assessment, escalated
+        )
+    return [main, *compose_notices(result, main, escalated, issue)]
 
 
-def periods_of_year(inputs: Inputs, year: int) -> tuple[Period, ...]:
-    """Every cycle of the year whose last month has its reports, in the order they fall due."""
-    candidates = [Period("month", year, m) for m in range(1, 13)]
-    candidates += [Period("quarter", year, q) for q in range(1, 5)]
-    candidates += [Period("half", year, 1), Period("year", year, 1)]
-    order = {"month": 0, "quarter": 1, "half": 2, "year": 3}
-    chosen = [p for p in candidates if period_is_over(inputs, p)]
-    return tuple(sorted(chosen, key=lambda p: (p.end_month, order[p.kind])))
+# build --------------------------------------------------------------------------------
 
 
 def build(
@@ -133,30 +223,55 @@ def build(
     progress: Progress = lambda message: None,
     renderers: Renderers | None = None,
     inputs: Inputs | None = None,
+    waiting: Callable[[], None] = lambda: None,
 ) -> BuildResult:
-    """``inputs``: already checked inputs (the --all loop reads them once)."""
+    """One cut-off's documents, published whole or not at all. ``inputs``: already
+    checked inputs (the year loop reads them once); ``waiting`` hears that another
+    build of this workspace holds the lock."""
+    with build_lock(inputs_dir, waiting):
+        return build_unlocked(inputs_dir, out_dir, period, options, progress, renderers, inputs)
+
+
+def build_unlocked(
+    inputs_dir: Path,
+    out_dir: Path,
+    period: Period,
+    options: BuildOptions,
+    progress: Progress,
+    renderers: Renderers | None,
+    inputs: Inputs | None,
+) -> BuildResult:
     progress("读取并校验输入文件……")
     inputs = inputs or check(inputs_dir)
-    check_period(inputs, period, inputs_dir)
-    progress(f"评判 {len(inputs.plan.indicators)} 项指标……")
-    result = evaluate(inputs, period)
-    issue_date = options.issue_date or default_issue_date(inputs, period)
-    registry = NumberRegistry(inputs_dir / REGISTRY_FILE)
+    period = resolve_period(inputs, period, inputs_dir)
     campaign = inputs.campaign
+    record = CampaignRecord(inputs_dir / RECORD_FILE)
+    record.ensure_intact(out_dir, campaign.code, campaign.year)
+    issue_date = options.issue_date or calendar.default_issue_date(campaign, period.end_month)
+    as_of = as_of_dates(inputs, record, period, issue_date)
+    progress(f"评判 {len(inputs.plan.indicators)} 项指标……")
+    result = evaluate(inputs, period, as_of)
+    numbers = record.plan_numbers(campaign.code, campaign.year)
 
     def issue(kind: str, unit: str | None, title: str) -> Issue:
         if options.draft:
-            return Issue(None, issue_date, draft=True)
-        key = f"{period.label}/{kind}/{unit or ''}"
-        serial = registry.allocate(campaign.code, campaign.year, key, title)
-        return Issue(document_number(campaign.code, campaign.year, serial), issue_date)
+            return Issue(None, issue_date, draft=True, cutoff=result.as_of)
+        serial = numbers.serial(document_key(period.label, kind, unit))
+        return Issue(document_number(campaign.code, campaign.year, serial), issue_date, cutoff=result.as_of)
 
-    # The year's points are worked out once: the account prints them, the manifest lists them.
-    assessment = assess_year(inputs, result) if period.kind == "year" else None
-    documents = compose_documents(inputs, result, issue, assessment)
+    assessment = None
+    if period.kind == "year":
+        assessment = assess_year(inputs, result, year_checkpoints(inputs, record, result, as_of))
+    context = Context(
+        previous=previous_result(inputs, period, as_of),
+        escalated=escalations(result, previous_notices(inputs, record, period)),
+        assessment=assessment,
+    )
+    documents = compose_documents(inputs, result, issue, context)
     renderers = renderers or Renderers.load(TEMPLATES)
+    label = period.label + (DRAFT_SUFFIX if options.draft else "")
     written: list[WrittenDocument] = []
-    with staging_folder(out_dir, period.label) as folder:
+    with staging_folder(out_dir, label) as folder:
         for document in documents:
             progress(f"生成《{document.title}》……")
             written.append(renderers.write_all(document, folder))
@@ -167,9 +282,52 @@ def build(
         if assessment is not None:
             # The points, for the annual assessment to take without reading the document.
             extra["assessment"] = assessment_entries(assessment)
-        write_manifest(folder, manifest(folder, period.label, campaign.name, written, extra))
+        write_manifest(folder, manifest(folder, label, campaign.name, written, extra))
         findings = verify_staged(folder, options.verify_strict, progress)
-    return BuildResult(out_dir / period.label, tuple(written), tuple(renderers.fonts_used()), result, findings)
+        final = out_dir / label
+        changes: tuple[str, ...] = ()
+        if options.draft:
+            publish(folder, final)
+        else:
+            before = record.published(campaign.code, campaign.year, period.label)
+            entries = [publication(period, document, numbers.known) for document in documents]
+            voided = record.publish(campaign.code, campaign.year, period.label, entries, lambda: publish(folder, final))
+            changes = rebuild_changes(period, before, documents, voided)
+    return BuildResult(final, tuple(written), tuple(renderers.fonts_used()), result, findings, changes)
+
+
+def publication(period: Period, document: OfficialDocument, serials: dict[str, int]) -> Publication:
+    key = document_key(period.label, document.kind, document.unit)
+    assert document.issued is not None and document.cutoff is not None
+    return Publication(
+        key, serials[key], document.kind, document.unit, document.title, document.issued, document.cutoff,
+        document.deadline, document.escalated, document.commended, document.criticised,
+    )
+
+
+def rebuild_changes(
+    period: Period, before: list[RecordedDocument], documents: list[OfficialDocument], voided: list[RecordedDocument]
+) -> tuple[str, ...]:
+    """What a rebuild says about a cut-off already published: verdicts that changed,
+    notices withdrawn. A user must know before the new documents go out."""
+    main_before = next((d for d in before if d.kind != "notice"), None)
+    if main_before is None:
+        return ()
+    main = documents[0]
+    changes = []
+    for label, old, new in (
+        ("表扬", main_before.commended, main.commended),
+        ("通报批评", main_before.criticised, main.criticised),
+    ):
+        dropped = [unit for unit in old if unit not in new]
+        added = [unit for unit in new if unit not in old]
+        if dropped:
+            changes.append(f"{period.label}：已发布的{main_before.number}曾{label}{'、'.join(dropped)}，重新生成后不再{label}。")
+        if added:
+            changes.append(f"{period.label}：重新生成后新增{label}{'、'.join(added)}（已发布的{main_before.number}中没有）。")
+    for document in voided:
+        changes.append(f"{period.label}：{document.number}《{document.title}》已作废（重新生成后不再发出），该文号不再使用。")
+    return tuple(changes)
 
 
 def build_all(
@@ -180,21 +338,23 @@ def build_all(
     started: Callable[[tuple[Period, ...]], None] = lambda periods: None,
     built: Callable[[BuildResult], None] = lambda result: None,
     renderers: Renderers | None = None,
+    waiting: Callable[[], None] = lambda: None,
 ) -> tuple[BuildResult, ...]:
-    """Every period of ``year`` whose data exists, in date order, reading the inputs
-    and setting up the renderers once. ``started`` hears the periods before the
-    first build (for a progress bar), ``built`` each finished one."""
-    inputs = check(inputs_dir)
-    if year != inputs.campaign.year:
-        check_period(inputs, Period("year", year, 1), inputs_dir)  # raises: not the campaign's year
-    periods = periods_of_year(inputs, year)
-    started(periods)
-    renderers = renderers or Renderers.load(TEMPLATES)
-    results = []
-    for period in periods:
-        results.append(build(inputs_dir, out_dir, period, options, renderers=renderers, inputs=inputs))
-        built(results[-1])
-    return tuple(results)
+    """Every cut-off of ``year`` with data, in date order, reading the inputs and
+    setting up the renderers once. ``started`` hears the cut-offs before the first
+    build (for a progress bar), ``built`` each finished one."""
+    with build_lock(inputs_dir, waiting):
+        inputs = check(inputs_dir)
+        if year != inputs.campaign.year:
+            resolve_period(inputs, Period("year", year, 1), inputs_dir)  # raises: not the campaign's year
+        periods = cutoffs_with_data(inputs)
+        started(periods)
+        renderers = renderers or Renderers.load(TEMPLATES)
+        results = []
+        for period in periods:
+            results.append(build_unlocked(inputs_dir, out_dir, period, options, lambda m: None, renderers, inputs))
+            built(results[-1])
+        return tuple(results)
 
 
 def summary(result: CycleResult) -> dict:

@@ -11,10 +11,13 @@ from pathlib import Path
 import click
 
 from pipeline.build import PROJECT_ROOT, BuildOptions, BuildResult, build, build_all, check
+from pipeline.calendar import calendar_warnings
 from pipeline.forms import make_forms, parse_month
 from pipeline.intake import summary_lines
+from pipeline.model import Inputs
 from pipeline.periods import PeriodError, parse_period
 from pipeline.problems import InputError
+from pipeline.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE, CampaignRecord, RecordError
 
 SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
 EXIT_BAD_INPUT = 1
@@ -97,7 +100,9 @@ def init(directory: Path) -> None:
     target = directory / "inputs"
     if target.exists() and any(target.iterdir()):
         raise click.UsageError(f"{target} 已存在且不为空，为避免覆盖已有数据，请换一个文件夹")
-    shutil.copytree(SAMPLE_INPUTS, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("registry.sqlite"))
+    # Another workspace's numbers must never come along: a new workspace starts its own record.
+    ignore = shutil.ignore_patterns(RECORD_FILE, RECORD_FILE + BACKUP_SUFFIX, LOCK_FILE)
+    shutil.copytree(SAMPLE_INPUTS, target, dirs_exist_ok=True, ignore=ignore)
     click.echo(f"已在 {directory} 建立工作区，示例数据位于 {target}")
     click.echo(f"下一步：cd {directory} && bulletin check && bulletin build 2023-Q3")
 
@@ -113,6 +118,7 @@ def check_command(inputs_dir: Path) -> None:
         sys.exit(EXIT_BAD_INPUT)
     months = "、".join(f"{m}月" for m in inputs.months_with_data) or "无"
     click.secho("校验通过。", fg="green")
+    warn_about_calendar(inputs)
     click.echo(
         f"{inputs.campaign.name}：{len(inputs.plan.units)} 个单位，{len(inputs.plan.tasks)} 项任务，"
         f"{len(inputs.plan.indicators)} 项指标，{len(inputs.reports)} 条月报数据（{months}）。"
@@ -120,6 +126,15 @@ def check_command(inputs_dir: Path) -> None:
     if inputs.ledger is not None:
         for line in summary_lines(inputs.ledger):
             click.echo(line)
+
+
+def warn_about_calendar(inputs: Inputs) -> None:
+    for warning in calendar_warnings(inputs.campaign):
+        click.secho(f"注意：{warning}", fg="yellow", err=True)
+
+
+def tell_waiting() -> None:
+    click.echo("同一工作区的另一次生成正在进行，等待其完成后开始……", err=True)
 
 
 def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str):
@@ -170,7 +185,11 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
         build_year(period.year, inputs_dir, out_dir, options)
         return
     with exit_cleanly(on_bad_input="未生成任何文件，已有的输出保持不变。", on_failure="已有的输出保持不变。"):
-        built = build(inputs_dir, out_dir, period, options, progress=lambda message: click.echo(message, err=True))
+        built = build(
+            inputs_dir, out_dir, period, options, progress=lambda message: click.echo(message, err=True),
+            waiting=tell_waiting,
+        )
+    warn_about_calendar_of(built)
     click.secho(f"已生成 {len(built.documents)} 份公文，位于 {built.folder}：", fg="green")
     for item in built.documents:
         number = item.document.number or "（征求意见稿，无文号）"
@@ -178,6 +197,7 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
         for fmt, path in item.files.items():
             click.echo(f"      {fmt.upper():5} {built.folder / path}")
     click.echo("使用字体：" + "；".join(built.fonts))
+    warn_about_changes(built)
     warn_about_findings(built)
 
 
@@ -200,7 +220,9 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
         def built(result: BuildResult) -> None:
             bars[0].update(1, result.folder.name)
 
-        results = build_all(inputs_dir, out_dir, year, options, started=started, built=built)
+        results = build_all(inputs_dir, out_dir, year, options, started=started, built=built, waiting=tell_waiting)
+    if results:
+        warn_about_calendar_of(results[0])
     documents = sum(len(r.documents) for r in results)
     click.secho(f"已生成 {len(results)} 个周期的 {documents} 份公文，位于 {out_dir}：", fg="green")
     for result in results:
@@ -209,7 +231,21 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
         extra = f"，督办通知{notices}份" if notices else ""
         click.echo(f"  {result.folder.name:8} {main.number or '（征求意见稿）'}  {main.title}{extra}")
     for result in results:
+        warn_about_changes(result)
         warn_about_findings(result)
+
+
+def warn_about_calendar_of(built: BuildResult) -> None:
+    for warning in calendar_warnings(built.result.campaign):
+        click.secho(f"注意：{warning}", fg="yellow", err=True)
+
+
+def warn_about_changes(result: BuildResult) -> None:
+    """A rebuild that changes what was already published must be seen before anything is sent."""
+    if result.changes:
+        click.secho("注意：本次重新生成改变了已发布的结论，请核对后再分发：", fg="yellow", err=True)
+        for change in result.changes:
+            click.echo(f"  {change}", err=True)
 
 
 def warn_about_findings(result: BuildResult) -> None:
@@ -219,6 +255,27 @@ def warn_about_findings(result: BuildResult) -> None:
         click.secho(f"注意：{result.folder} 中有 {count} 处不符合 GB/T 9704-2012：", fg="yellow", err=True)
         for finding in result.findings:  # found in the staging folder: name the file only
             click.echo(f"  {finding.line(relative_to=finding.path.parent)}", err=True)
+
+
+@main.command(name="numbers")
+@inputs_option
+def numbers_command(inputs_dir: Path) -> None:
+    """列出文号登记簿：文号、成文日期、标题、主送单位和状态。"""
+    record = CampaignRecord(inputs_dir / RECORD_FILE)
+    try:
+        documents = record.documents()
+    except RecordError as error:
+        click.secho(str(error), fg="red", err=True)
+        sys.exit(EXIT_FAILED)
+    if not documents:
+        click.echo(f"{record.path} 中还没有登记任何文号。")
+        return
+    for document in documents:
+        issued = document.issued.isoformat() if document.issued else "（未记录）"
+        unit = document.unit or "—"
+        click.echo(f"{document.number}\t{issued}\t{document.title}\t{unit}\t{document.state}")
+    voided = sum(1 for d in documents if d.state != "已发布")
+    click.echo(f"共 {len(documents)} 个文号，其中已作废 {voided} 个（作废的文号不再使用）。", err=True)
 
 
 @main.command(name="verify")

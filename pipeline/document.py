@@ -8,6 +8,7 @@ punctuation); renderers add layout, never words.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
@@ -113,6 +114,13 @@ class OfficialDocument:
     criticised: tuple[str, ...] = ()
     # Base name of the files written for this document, without extension.
     slug: str = field(default="document")
+    # For the record and the manifest: 成文日期, the last day of data judged, the
+    # answer deadline of a notice, and whether the notice escalates (升级督办).
+    issued: dt.date | None = None
+    cutoff: dt.date | None = None
+    deadline: dt.date | None = None
+    escalated: bool = False
+    answer_state: str = ""  # a notice's answer as known at the build (未到期, 按期反馈 …)
 
     @property
     def marking(self) -> str:

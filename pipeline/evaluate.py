@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Callable, Literal
 
+from pipeline import calendar
 from pipeline.model import Campaign, Indicator, Inputs, Plan, Report, Rules
 from pipeline.periods import Period
 
@@ -23,6 +24,8 @@ GOOD_STATUSES = frozenset({COMPLETED, AHEAD, ON_SCHEDULE})
 LAG_STATUSES = frozenset({LAGGING, SEVERELY_LAGGING})
 
 Verdict = Literal["commended", "criticised"]
+# The as-of date of each cut-off month: what had arrived by then is what it judges.
+AsOf = Callable[[int], dt.date]
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class Judgement:
 
 @dataclass(frozen=True)
 class Submission:
-    """When one unit's report for one month arrived, if it did."""
+    """When one unit's report for one month arrived, if it had by the document's cut-off."""
 
     unit: str
     indicator_id: str
@@ -82,6 +85,9 @@ class Submission:
     submitted: dt.date | None
     due: dt.date
     missing: bool
+    days_late: int = 0  # working days after the due date
+    # Missing at the cut-off although it came later: 未报送 here, 补报 in the next document.
+    arrived_later: dt.date | None = None
 
     @property
     def late(self) -> bool:
@@ -110,8 +116,11 @@ class CycleResult:
     plan: Plan
     judgements: tuple[Judgement, ...]
     units: tuple[UnitResult, ...]
-    submissions: tuple[Submission, ...]
-    reports: tuple[Report, ...]
+    submissions: tuple[Submission, ...]  # every report owed in the period's months
+    reports: tuple[Report, ...]  # the period's reports that had arrived by the cut-off
+    as_of: dt.date  # the last day of data judged
+    # Reports of earlier months that missed the previous cut-off and came since (补报).
+    made_good: tuple[Submission, ...] = ()
 
     @cached_property
     def commended(self) -> tuple[UnitResult, ...]:
@@ -194,44 +203,86 @@ def qualitative_status(word: str | None, previous: str | None) -> str:
     return SEVERELY_LAGGING if previous in LAG_STATUSES else LAGGING
 
 
-def judge(
-    indicator: Indicator, month: int, step: int, reports: dict[tuple[str, int], Report], rules: Rules
-) -> Judgement:
-    """Judge at the end of ``month``; ``step`` months back is the previous period."""
-    previous = None
-    if month - step >= 1:
-        previous = judge(indicator, month - step, step, reports, rules).status
-    report = reports.get((indicator.id, month))
-    status = status_of(indicator, report, month, previous, rules)
-    return Judgement(indicator, month, status, report, benchmark(indicator, month), previous)
+def judge(indicator: Indicator, month: int, step: int, known: "KnownReports", rules: Rules) -> Judgement | None:
+    """Judge at the end of ``month`` on what had arrived by then; ``step`` months back is
+    the previous cut-off of the same class, judged on what had arrived by its own date.
+    None when the indicator owes no report yet (reported quarterly, before March)."""
+    judgement = None
+    for cutoff, at in judged_months(indicator, month, step):
+        previous = judgement.status if judgement else None
+        report = known.report(indicator.id, at, known.as_of(cutoff))
+        judgement = Judgement(
+            indicator, at, status_of(indicator, report, at, previous, rules), report, benchmark(indicator, at), previous
+        )
+    return judgement
+
+
+def judged_months(indicator: Indicator, month: int, step: int) -> list[tuple[int, int]]:
+    """(cut-off, month judged) for this cut-off and the earlier ones of its class,
+    earliest first: a quarterly indicator is judged at its last quarter end."""
+    chain: list[tuple[int, int]] = []
+    for cutoff in range(month, 0, -step):
+        due = calendar.last_due_month(indicator, cutoff)
+        if due is not None and (not chain or due < chain[0][1]):
+            chain.insert(0, (cutoff, due))
+    return chain
+
+
+@dataclass(frozen=True)
+class KnownReports:
+    """The reports as each cut-off knew them: one that arrived after a cut-off's
+    as-of date is not there yet (an undated report counts as arrived, late)."""
+
+    by_month: dict[tuple[str, int], Report]
+    as_of: AsOf
+
+    def report(self, indicator_id: str, month: int, as_of: dt.date) -> Report | None:
+        report = self.by_month.get((indicator_id, month))
+        if report is None or not arrived(report, as_of):
+            return None
+        return report
+
+
+def arrived(report: Report, as_of: dt.date) -> bool:
+    return report.submitted is None or report.submitted <= as_of
 
 
 # units -----------------------------------------------------------------------
 
 
-def report_due_date(year: int, month: int, due_day: int) -> dt.date:
-    """A month's report is due on ``due_day`` of the next month."""
-    if month == 12:
-        return dt.date(year + 1, 1, due_day)
-    return dt.date(year, month + 1, due_day)
-
-
 def submissions_for(
-    inputs: Inputs, months: tuple[int, ...], reports: dict[tuple[str, int], Report]
+    inputs: Inputs, months: tuple[int, ...], known: KnownReports, as_of: dt.date
 ) -> tuple[Submission, ...]:
-    """Every (unit, indicator, month) that was owed a report in the period."""
+    """Every (unit, indicator, month) owed a report in ``months``, as known at ``as_of``."""
     campaign = inputs.campaign
+    work = calendar.WorkCalendar.of(campaign)
     found = []
     for month in months:
-        due = report_due_date(campaign.year, month, campaign.report_due_day)
+        due = calendar.report_due(campaign, month)
         for indicator in inputs.plan.indicators:
-            report = reports.get((indicator.id, month))
-            if report is not None:
-                found.append(Submission(report.unit, indicator.id, month, report.submitted, due, False))
+            if not calendar.is_due(indicator, month):
+                continue  # a month not due is neither missing nor late
+            report = known.by_month.get((indicator.id, month))
+            if report is not None and arrived(report, as_of):
+                late = work.working_days_late(due, report.submitted) if report.submitted else 0
+                found.append(Submission(report.unit, indicator.id, month, report.submitted, due, False, late))
                 continue
-            for unit in indicator.units:
-                found.append(Submission(unit, indicator.id, month, None, due, True))
+            later = report.submitted if report is not None else None
+            for unit in (report.unit,) if report is not None else indicator.units:
+                found.append(Submission(unit, indicator.id, month, None, due, True, arrived_later=later))
     return tuple(found)
+
+
+def made_good_since(inputs: Inputs, period: Period, known: KnownReports, as_of: dt.date) -> tuple[Submission, ...]:
+    """Reports of the months before this document's period that were missing at the
+    previous cut-off and have arrived since: the late reports this document lists."""
+    previous = calendar.previous_cutoff(inputs.campaign, period)
+    if previous is None:
+        return ()
+    before = known.as_of(previous.end_month)
+    earlier = tuple(range(1, calendar.window(period)[0]))
+    owed = submissions_for(inputs, earlier, known, as_of)
+    return tuple(s for s in owed if not s.missing and s.submitted is not None and s.submitted > before)
 
 
 def unit_verdict(judgements: tuple[Judgement, ...], submissions: tuple[Submission, ...]):
@@ -247,21 +298,30 @@ def unit_verdict(judgements: tuple[Judgement, ...], submissions: tuple[Submissio
     return None, ()
 
 
-def evaluate(inputs: Inputs, period: Period) -> CycleResult:
-    reports = {(report.indicator_id, report.month): report for report in inputs.reports}
-    step = len(period.months)
-    rules = inputs.campaign.rules
-    judgements = tuple(
-        judge(indicator, period.end_month, step, reports, rules) for indicator in inputs.plan.indicators
-    )
-    submissions = submissions_for(inputs, period.months, reports)
+def evaluate(inputs: Inputs, period: Period, as_of: AsOf) -> CycleResult:
+    """Judge the cut-off of ``period`` (a document period, see calendar.resolve) on what
+    had arrived by ``as_of(period.end_month)``; earlier cut-offs on their own dates."""
+    campaign = inputs.campaign
+    known = KnownReports({(report.indicator_id, report.month): report for report in inputs.reports}, as_of)
+    today = as_of(period.end_month)
+    step = calendar.step_months(period)
+    judged = (judge(indicator, period.end_month, step, known, campaign.rules) for indicator in inputs.plan.indicators)
+    judgements = tuple(j for j in judged if j is not None)
+    submissions = submissions_for(inputs, period.months, known, today)
+    window = set(calendar.window(period))
+    bulletin = calendar.cycle_class(period) == "bulletin"
     units = []
     for unit in inputs.plan.units:
         own = tuple(j for j in judgements if unit.name in j.indicator.units)
         if not own:
             continue  # units with no indicator of their own are not judged
-        own_submissions = tuple(s for s in submissions if s.unit == unit.name)
-        verdict, evidence = unit_verdict(own, own_submissions)
+        own_submissions = tuple(s for s in submissions if s.unit == unit.name and s.month in window)
+        verdict, evidence = unit_verdict(own, own_submissions) if bulletin and unit.supervised else (None, ())
         units.append(UnitResult(unit.name, own, own_submissions, verdict, evidence))
-    period_reports = tuple(r for r in inputs.reports if r.month in period.months)
-    return CycleResult(period, inputs.campaign, inputs.plan, judgements, tuple(units), submissions, period_reports)
+    period_reports = tuple(
+        r for r in inputs.reports if r.month in period.months and arrived(r, today)
+    )
+    return CycleResult(
+        period, campaign, inputs.plan, judgements, tuple(units), submissions, period_reports, today,
+        made_good_since(inputs, period, known, today),
+    )

@@ -26,11 +26,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.evaluate import benchmark, report_due_date
+from pipeline import calendar
+from pipeline.evaluate import benchmark
 from pipeline.load import REPORT_SHEET
 from pipeline.model import QUALITATIVE_VALUES, Campaign, Indicator, Inputs, Location, Report
 from pipeline.problems import ProblemLog
-from pipeline.write import staging_folder
+from pipeline.write import publish, staging_folder
 
 FORMS_FOLDER = "forms"
 TITLE_ROW, UNIT_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3, 4
@@ -113,7 +114,7 @@ def check_month(inputs: Inputs, year: int) -> None:
 def make_forms(inputs: Inputs, out_dir: Path, year: int, month: int, due: dt.date | None = None) -> FormsResult:
     """Write out_dir/forms/YYYY-MM/<unit>.xlsx for every unit with indicators; all or nothing."""
     check_month(inputs, year)
-    due = due or report_due_date(year, month, inputs.campaign.report_due_day)
+    due = due or calendar.report_due(inputs.campaign, month)
     label = f"{year}-{month:02d}"
     root = out_dir / FORMS_FOLDER
     files = []
@@ -123,17 +124,18 @@ def make_forms(inputs: Inputs, out_dir: Path, year: int, month: int, due: dt.dat
             name = f"{_UNSAFE_IN_FILE_NAMES.sub('_', form.unit)}.xlsx"
             workbook.save(folder / name)
             files.append(root / label / name)
+        publish(folder, root / label)
     return FormsResult(root / label, tuple(files), due)
 
 
 def unit_forms(inputs: Inputs, month: int) -> list[UnitForm]:
-    """Units in the plan's order; a unit accountable for nothing gets no form."""
+    """Units in the plan's order; a unit owing nothing that month gets no form."""
     forms = []
     for unit in inputs.plan.units:
         rows = tuple(
             FormRow(indicator, benchmark(indicator, month), last_report(inputs.reports, indicator.id, month))
             for indicator in inputs.plan.indicators
-            if unit.name in indicator.units
+            if unit.name in indicator.units and calendar.is_due(indicator, month)
         )
         if rows:
             forms.append(UnitForm(unit.name, rows))

@@ -226,10 +226,12 @@ def submissions_sheet(sheet, submissions: Iterable[Submission]) -> None:
     header = ["单位", "月份", "指标编号", "情况", "截止日期", "报送日期"]
     rows = []
     for s in sorted(submissions, key=lambda s: (s.unit, s.month, s.indicator_id)):
-        if s.missing:
+        if s.missing and s.arrived_later:
+            rows.append([s.unit, f"{s.month}月", s.indicator_id, "截止时未报送，此后补报", s.due, s.arrived_later])
+        elif s.missing:
             rows.append([s.unit, f"{s.month}月", s.indicator_id, "未报送", s.due, None])
         elif s.late:
-            state = "未填报送日期，按逾期计" if s.submitted is None else f"逾期 {(s.submitted - s.due).days} 天"
+            state = "未填报送日期，按逾期计" if s.submitted is None else f"逾期 {s.days_late} 个工作日"
             rows.append([s.unit, f"{s.month}月", s.indicator_id, state, s.due, s.submitted])
     table(sheet, header, rows, [18, 8, 10, 22, 12, 12])
     for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):

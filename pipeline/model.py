@@ -56,6 +56,17 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who a unit calls about a notice: printed at the end of every notice."""
+
+    name: str
+    phone: str
+
+
+ReportEvery = Literal["month", "quarter"]
+
+
+@dataclass(frozen=True)
 class Campaign:
     name: str
     year: int
@@ -66,6 +77,12 @@ class Campaign:
     printer: str = ""
     report_due_day: int = 5
     rules: Rules = field(default_factory=Rules)
+    report_every: ReportEvery = "month"
+    plan_document: str = ""  # the plan supervised, quoted in every opening
+    contact: Contact | None = None
+    # campaign.yaml `calendar`: dates on top of the national calendar.
+    extra_holidays: tuple[dt.date, ...] = ()
+    extra_workdays: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,9 @@ class Unit:
     name: str
     aliases: tuple[str, ...] = ()
     type: str = ""
+    # 督查对象: a unit this supervision does not direct (a court, a Party organ) is
+    # reported with its figures but never commended, criticised or sent a notice.
+    supervised: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,7 @@ class Indicator:
     units: tuple[str, ...]
     checkpoints: tuple[float, float, float, float] | None = None
     location: Location | None = None
+    report_every: ReportEvery = "month"  # 报送频次, else the campaign's report_every
 
     @property
     def is_ceiling(self) -> bool:

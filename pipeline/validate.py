@@ -12,12 +12,12 @@ import difflib
 from dataclasses import dataclass, fields
 from typing import Any, Callable, TypeVar
 
-from pipeline.evaluate import report_due_date
 from pipeline.intake import REJECTED, SUPERSEDED, UNFILLED, USED, IntakeFile, IntakeRow, Ledger
 from pipeline.load import RawInputs, RawReportFile, RawRow, RawTable
 from pipeline.model import (
     QUALITATIVE_VALUES,
     Campaign,
+    Contact,
     Indicator,
     Inputs,
     Location,
@@ -49,7 +49,8 @@ COMPARISONS = {
     "≤": "<=", "<=": "<=", "以内": "<=", "不高于": "<=", "不超过": "<=",
 }
 INDICATOR_TYPES = ("累计", "水平", "定性")
-UNIT_TYPES = ("部门", "街道", "其他")
+UNIT_TYPES = ("部门", "街道", "乡镇", "其他")
+YES_NO = {"是": True, "否": False, "Y": True, "N": False, "y": True, "n": False}
 
 UNIT_COLUMNS = ("单位名称",)
 TASK_COLUMNS = ("任务编号", "领域", "任务内容", "牵头单位")
@@ -60,7 +61,7 @@ REPORT_COLUMNS = ("指标编号", "填报单位", "完成值")
 def validate(raw: RawInputs, log: ProblemLog) -> Inputs:
     """Build the typed inputs; raises InputError listing every problem."""
     campaign = validate_campaign(raw.campaign, log)
-    plan = validate_plan(raw.plan, log)
+    plan = validate_plan(raw.plan, log, campaign.report_every)
     declared = declared_indicator_ids(raw.plan.get("指标"))
     reports, ledger = validate_reports(raw.reports, plan, campaign, declared, log)
     log.raise_if_any()
@@ -71,10 +72,22 @@ def validate(raw: RawInputs, log: ProblemLog) -> Inputs:
 # campaign.yaml ---------------------------------------------------------------
 
 
+CAMPAIGN_KEYS = (
+    *REQUIRED_CAMPAIGN_KEYS, "cc", "printer", "report_due_day", "rules",
+    "report_every", "plan_document", "contact", "calendar",
+)
+REPORT_EVERY = {"month": "month", "quarter": "quarter", "月": "month", "季": "quarter",
+                "每月": "month", "每季": "quarter", "月度": "month", "季度": "quarter"}
+
+
 def validate_campaign(data: dict[str, Any], log: ProblemLog) -> Campaign:
     where = Location("campaign.yaml")
     if not data:
         return Campaign("", 0, "", "", "")
+    for key in data:
+        if key not in CAMPAIGN_KEYS:
+            hint = suggestion(str(key), list(CAMPAIGN_KEYS)) or f"，可用的有：{'、'.join(CAMPAIGN_KEYS)}"
+            log.add(where, f"“{key}”不是可设置的项目{hint}")
     for key in REQUIRED_CAMPAIGN_KEYS:
         if data.get(key) in (None, ""):
             log.add(where, f"缺少必填项“{key}”")
@@ -90,6 +103,7 @@ def validate_campaign(data: dict[str, Any], log: ProblemLog) -> Campaign:
     if isinstance(cc, str):
         cc = split_names(cc)
     issuer = str(data.get("issuer") or "")
+    holidays, workdays = validate_calendar(data.get("calendar"), log)
     return Campaign(
         name=str(data.get("name") or ""),
         year=int(year or 0),
@@ -100,7 +114,64 @@ def validate_campaign(data: dict[str, Any], log: ProblemLog) -> Campaign:
         printer=str(data.get("printer") or issuer),
         report_due_day=due_day,
         rules=validate_rules(data.get("rules") or {}, log),
+        report_every=validate_report_every(data.get("report_every"), where, log),
+        plan_document=normalise_cjk_text(str(data.get("plan_document") or "")),
+        contact=validate_contact(data.get("contact"), log),
+        extra_holidays=holidays,
+        extra_workdays=workdays,
     )
+
+
+def validate_report_every(value: Any, where: Location, log: ProblemLog) -> str:
+    if value in (None, ""):
+        return "month"
+    every = REPORT_EVERY.get(str(value).strip())
+    if every is None:
+        log.add(where, f"report_every 应为 month（每月报送）或 quarter（每季度报送），而不是“{value}”")
+        return "month"
+    return every
+
+
+def validate_contact(value: Any, log: ProblemLog) -> Contact | None:
+    if value in (None, ""):
+        return None
+    where = Location("campaign.yaml")
+    if not isinstance(value, dict) or not value.get("name") or not value.get("phone"):
+        log.add(where, "contact 应写作 {name: 联系人姓名, phone: 联系电话}")
+        return None
+    unknown = [key for key in value if key not in ("name", "phone")]
+    for key in unknown:
+        log.add(where, f"contact 中的“{key}”不是可设置的项目，可用的有：name、phone")
+    return Contact(str(value["name"]).strip(), str(value["phone"]).strip())
+
+
+def validate_calendar(value: Any, log: ProblemLog) -> tuple[tuple[dt.date, ...], tuple[dt.date, ...]]:
+    """campaign.yaml `calendar`: {holidays: [dates], workdays: [dates]}."""
+    if value in (None, ""):
+        return (), ()
+    where = Location("campaign.yaml")
+    if not isinstance(value, dict):
+        log.add(where, "calendar 应写作 {holidays: [2027-10-08], workdays: [2027-10-09]}")
+        return (), ()
+    lists = {}
+    for key in value:
+        if key not in ("holidays", "workdays"):
+            log.add(where, f"calendar 中的“{key}”不是可设置的项目{suggestion(str(key), ['holidays', 'workdays'])}")
+    for key in ("holidays", "workdays"):
+        items = value.get(key) or []
+        if not isinstance(items, list):
+            items = [items]
+        days = []
+        for item in items:
+            try:
+                days.append(read_date(item).value)
+            except ValueProblem as problem:
+                log.add(where, f"calendar.{key} 中的日期{problem}")
+        lists[key] = tuple(sorted(set(days)))
+    both = set(lists["holidays"]) & set(lists["workdays"])
+    for day in sorted(both):
+        log.add(where, f"{day.isoformat()} 同时列在 calendar.holidays 和 calendar.workdays 中，请只保留一处")
+    return lists["holidays"], lists["workdays"]
 
 
 def validate_rules(overrides: Any, log: ProblemLog) -> Rules:
@@ -124,11 +195,11 @@ def validate_rules(overrides: Any, log: ProblemLog) -> Rules:
 # plan ------------------------------------------------------------------------
 
 
-def validate_plan(tables: dict[str, RawTable], log: ProblemLog) -> Plan:
+def validate_plan(tables: dict[str, RawTable], log: ProblemLog, report_every: str = "month") -> Plan:
     units = validate_units(tables.get("单位"), log)
     resolver = UnitResolver(units)
     tasks = validate_tasks(tables.get("任务"), resolver, log)
-    indicators = validate_indicators(tables.get("指标"), {task.id for task in tasks}, resolver, log)
+    indicators = validate_indicators(tables.get("指标"), {task.id for task in tasks}, resolver, log, report_every)
     return Plan(tuple(units), tuple(tasks), tuple(indicators))
 
 
@@ -150,7 +221,10 @@ def validate_units(table: RawTable | None, log: ProblemLog) -> list[Unit]:
         if kind and kind not in UNIT_TYPES:
             log.add(table.location(row.number, "类型"), f"类型应为{'、'.join(UNIT_TYPES)}之一，而不是“{kind}”")
         aliases = tuple(alias for alias in split_names(row.cells.get("别名")) if alias != name)
-        units.append(Unit(name, aliases, kind))
+        supervised = text_cell(row, "督查对象") or "是"
+        if supervised not in YES_NO:
+            log.add(table.location(row.number, "督查对象"), f"督查对象应填“是”或“否”，而不是“{supervised}”")
+        units.append(Unit(name, aliases, kind, YES_NO.get(supervised, True)))
     check_alias_clashes(units, table, log)
     return units
 
@@ -203,14 +277,14 @@ def declared_indicator_ids(table: RawTable | None) -> set[str]:
 
 
 def validate_indicators(
-    table: RawTable | None, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog
+    table: RawTable | None, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog, report_every: str = "month"
 ) -> list[Indicator]:
     if table is None or not has_columns(table, tuple(c for c in INDICATOR_COLUMNS if c != "目标值"), log):
         return []
     indicators: list[Indicator] = []
     seen: dict[str, int] = {}
     for row in table.rows:
-        indicator = validate_indicator_row(table, row, task_ids, resolver, log)
+        indicator = validate_indicator_row(table, row, task_ids, resolver, log, report_every)
         if indicator is None:
             continue
         if indicator.id in seen:
@@ -222,7 +296,8 @@ def validate_indicators(
 
 
 def validate_indicator_row(
-    table: RawTable, row: RawRow, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog
+    table: RawTable, row: RawRow, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog,
+    report_every: str = "month",
 ) -> Indicator | None:
     at = lambda column: table.location(row.number, column)  # noqa: E731
     before = len(log.problems)
@@ -247,6 +322,11 @@ def validate_indicator_row(
             log.add(at("目标值"), f"目标值应大于 0，而不是“{row.cells['目标值']}”")
     checkpoints = validate_checkpoints(row, kind, at, log)
     units = resolver.resolve_all(row.cells.get("责任单位"), at("责任单位"), log)
+    every = text_cell(row, "报送频次")
+    if every:
+        if every not in REPORT_EVERY:
+            log.add(at("报送频次"), f"报送频次应为“月”或“季”，而不是“{every}”")
+        report_every = REPORT_EVERY.get(every, report_every)
     if len(log.problems) > before:
         return None
     return Indicator(
@@ -260,6 +340,7 @@ def validate_indicator_row(
         units=units,
         checkpoints=checkpoints,
         location=at("指标编号"),
+        report_every=report_every,  # type: ignore[arg-type]
     )
 
 
@@ -502,7 +583,8 @@ def report_date(
     if typed is None:
         return None
     year, month = (int(part) for part in month_label.split("-"))
-    due = report_due_date(year, month, campaign.report_due_day)
+    # Near the due day of the next month: a date typed without its year is read there.
+    due = (dt.date(year, month, 1) + dt.timedelta(days=32)).replace(day=campaign.report_due_day)
     try:
         reading = read_date(typed, near=due)
     except ValueProblem as problem:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from pipeline.evaluate import AHEAD, COMPLETED, Judgement
+from pipeline.evaluate import AHEAD, COMPLETED, Judgement, Submission
 from pipeline.model import Indicator
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -116,8 +116,14 @@ def level_relation(judgement: Judgement) -> str:
 
 
 def lagging_twice(period_kind: str) -> str:
-    """The same indicator behind in this period and the one before."""
-    return {"month": "连续两个月滞后", "quarter": "连续两个季度滞后"}.get(period_kind, "连续两期滞后")
+    """The same indicator behind at this cut-off and the previous one of its class:
+    a month for monthly reports, a quarter for every bulletin (H1 and the year too)."""
+    return "连续两个月滞后" if period_kind == "month" else "连续两个季度滞后"
+
+
+def days_late(submission: Submission) -> str:
+    """逾期3个工作日: lateness counted on the working calendar, as deadlines are."""
+    return f"逾期{submission.days_late}个工作日" if submission.days_late else "逾期报送"
 
 
 def quoted(text: str) -> str:

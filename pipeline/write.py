@@ -29,26 +29,40 @@ class WrittenDocument:
 
 
 @contextmanager
-def staging_folder(out_root: Path, period_label: str) -> Iterator[Path]:
-    """Yield an empty folder to write into; publish it as out_root/period_label on success."""
+def staging_folder(out_root: Path, label: str) -> Iterator[Path]:
+    """Yield an empty folder to write into; it is gone afterwards, published or not.
+    Callers hold the workspace's build lock, so any other staging folder is stale."""
     out_root.mkdir(parents=True, exist_ok=True)
-    staging = out_root / f".{period_label}.building-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    recover(out_root)
+    staging = out_root / f".{label}.building-{os.getpid()}"
     staging.mkdir()
     try:
         yield staging
-    except BaseException:
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    publish(staging, out_root / period_label)
 
 
 def publish(staging: Path, final: Path) -> None:
+    """Swap ``staging`` in for ``final``: the old folder is set aside first, so a kill
+    between the two renames leaves it where ``recover`` finds it."""
     retired = final.with_name(f".{final.name}.previous-{os.getpid()}")
     if final.exists():
         final.rename(retired)
     staging.rename(final)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def recover(out_root: Path) -> None:
+    """Finish what a killed build left: a folder set aside but never replaced goes
+    back, and half-written staging folders and set-aside copies are removed."""
+    for retired in sorted(out_root.glob(".*.previous-*")):
+        final = out_root / retired.name[1:].rsplit(".previous-", 1)[0]
+        if not final.exists():
+            retired.rename(final)
+        else:
+            shutil.rmtree(retired, ignore_errors=True)
+    for stale in out_root.glob(".*.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def sha256(path: Path) -> str:
@@ -71,12 +85,18 @@ def manifest(
             "number": document.number,
             "unit": document.unit,
             "date": document.date,
+            "issued": iso(document.issued),
+            "cutoff": iso(document.cutoff),
             "draft": document.draft,
             "files": dict(item.files),
             "sha256": {fmt: sha256(folder / path) for fmt, path in item.files.items()},
             "commended": list(document.commended),
             "criticised": list(document.criticised),
         }
+        if document.kind == "notice":
+            entry["deadline"] = iso(document.deadline)
+            entry["escalated"] = document.escalated
+            entry["answer"] = document.answer_state
         documents.append(entry)
     return {
         "period": period_label,
@@ -85,6 +105,10 @@ def manifest(
         "documents": documents,
         **extra,
     }
+
+
+def iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def write_manifest(folder: Path, data: dict) -> Path:

@@ -19,11 +19,12 @@ from pipeline.periods import Period
 
 @dataclass(frozen=True)
 class Issue:
-    """What the registry and the calendar give a document: its number and date."""
+    """What the record and the calendar give a document: its number, date and cut-off."""
 
     number: str | None
     date: dt.date
     draft: bool = False
+    cutoff: dt.date | None = None  # the last day of data judged; the issue date unless given
 
 
 def period_phrase(period: Period) -> str:
@@ -88,4 +89,6 @@ def standard_document(
         commended=commended,
         criticised=criticised,
         slug=slug,
+        issued=issue.date,
+        cutoff=issue.cutoff or issue.date,
     )

@@ -12,7 +12,7 @@ from pipeline.compose import (
     period_phrase,
     standard_document,
 )
-from pipeline.compose.notice import notices_paragraph
+from pipeline.compose.notice import Escalations, notices_paragraph
 from pipeline.document import (
     Block,
     Heading,
@@ -35,10 +35,8 @@ from pipeline.evaluate import (
 from pipeline.periods import Period
 
 
-def compose_quarterly_bulletin(
-    result: CycleResult, issue: Issue, repeated: frozenset[str] = frozenset()
-) -> OfficialDocument:
-    """``repeated``: criticised units that were criticised last quarter too (escalated notices)."""
+def compose_quarterly_bulletin(result: CycleResult, issue: Issue, escalated: Escalations | None = None) -> OfficialDocument:
+    """``escalated``: criticised units sent a notice at the previous bulletin too (升级督办)."""
     campaign = result.campaign
     period = result.period
     title = f"关于{campaign.name}{period_phrase(period)}推进情况的通报"
@@ -46,7 +44,7 @@ def compose_quarterly_bulletin(
     sections = (
         ("总体进展情况", overall_progress(result)),
         ("表扬单位", commendations(result)),
-        ("通报批评单位", criticisms(result) + notices(result, repeated, issue)),
+        ("通报批评单位", criticisms(result) + notices(result, escalated or {}, issue)),
         ("下步工作要求", requirements(result, issue.date)),
     )
     return standard_document(
@@ -130,15 +128,17 @@ def units_with_evidence(units: tuple[UnitResult, ...], period: Period, verdict: 
     """The verdict on the units by name, then each unit with the figures behind it."""
     if not units:
         return [Paragraph(none)]
-    blocks: list[Block] = [Paragraph(f"{'、'.join(u.unit for u in units)}等{len(units)}个单位{verdict}")]
+    names = "、".join(u.unit for u in units)
+    who = f"{names}等{len(units)}个单位" if len(units) > 1 else names
+    blocks: list[Block] = [Paragraph(f"{who}{verdict}")]
     for index, unit in enumerate(units, start=1):
         blocks.append(Paragraph(unit_evidence(unit, period) + "。", lead=f"{index}.{unit.unit}。"))
     return blocks
 
 
-def notices(result: CycleResult, repeated: frozenset[str], issue: Issue) -> list[Block]:
+def notices(result: CycleResult, escalated: Escalations, issue: Issue) -> list[Block]:
     """The 督办通知 sent with the bulletin, and which of them are escalated."""
-    paragraph = notices_paragraph(result, repeated, issue.date)
+    paragraph = notices_paragraph(result, escalated, issue.date)
     return [paragraph] if paragraph else []
 
 

@@ -39,6 +39,7 @@ from pipeline.compose.bulletin import (
     notices,
     status_summary,
 )
+from pipeline.compose.notice import Escalations
 from pipeline.document import (
     Block,
     Figure,
@@ -68,9 +69,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _TRAILING_PUNCTUATION = "。！？；，、 "
 
 
-def compose_half_year_summary(
-    result: CycleResult, issue: Issue, repeated: frozenset[str] = frozenset()
-) -> OfficialDocument:
+def compose_half_year_summary(result: CycleResult, issue: Issue, escalated: Escalations | None = None) -> OfficialDocument:
     campaign = result.campaign
     period = result.period
     if period.kind != "half" or period.index != 1:
@@ -83,7 +82,7 @@ def compose_half_year_summary(
         ("总体进展情况", overall(result)),
         ("各领域推进情况", domains(result, latest)),
         ("表扬单位", commendations(result)),
-        ("通报批评单位", criticisms(result) + notices(result, repeated, issue)),
+        ("通报批评单位", criticisms(result) + notices(result, escalated or {}, issue)),
         ("下半年工作重点", second_half_focus(result)),
     )
     return standard_document(

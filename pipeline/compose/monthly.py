@@ -5,12 +5,12 @@ ones (滞后 / 严重滞后 / 未报送) with their units and figures, and the r
 were missing or late that month; the attachment lists every indicator as the
 bulletin's does.
 
-Monthly supervision criticises by the same unit rules as the bulletin, with the
-previous month as the previous period (so "滞后 twice running" means two months
-running), and each criticised unit gets a 督办通知. It does not commend:
-supervision.md lists no commendation among the monthly report's contents, and
-the plan commends in the quarterly bulletin (季通报), so a month's good results
-reach the units through the quarter's bulletin instead.
+The monthly report states and urges (督促); it neither commends nor criticises
+and sends no notice (supervision.md, The calendar): praise, criticism and
+notices belong to the bulletins, so that the documents of one cut-off never
+disagree and a shortfall is judged once, at the bulletin. "Twice running" here
+means two months running. Reports that missed the previous cut-off and came
+since are listed as 补报 (the as-of rule: they count from this document on).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pipeline.compose import (
     period_phrase,
     standard_document,
 )
-from pipeline.compose.bulletin import indicator_table, notices, status_summary, units_with_evidence
+from pipeline.compose.bulletin import indicator_table, status_summary
 from pipeline.document import (
     Block,
     Heading,
@@ -46,12 +46,7 @@ SUBMISSION_COLUMNS = ("序号", "责任单位", "指标", "报送日期", "情�
 SUBMISSION_WIDTHS = (8, 30, 56, 38, 24)
 
 
-def compose_monthly_report(
-    result: CycleResult,
-    issue: Issue,
-    repeated: frozenset[str] = frozenset(),
-    previous: CycleResult | None = None,
-) -> OfficialDocument:
+def compose_monthly_report(result: CycleResult, issue: Issue, previous: CycleResult | None = None) -> OfficialDocument:
     campaign = result.campaign
     period = result.period
     title = f"关于{campaign.name}{period_phrase(period)}督查情况的通报"
@@ -60,7 +55,7 @@ def compose_monthly_report(
         ("总体情况", overall(result, previous)),
         ("滞后指标情况", lagging_indicators(result)),
         (f"{period.index}月份进展情况报送情况", submissions(result)),
-        ("通报批评及督办情况", criticisms(result, repeated, issue)),
+        ("督促事项", urgings(result)),
         ("下步工作要求", requirements(result)),
     )
     return standard_document(
@@ -70,7 +65,6 @@ def compose_monthly_report(
         title=title,
         body=numbered_sections(opening(result), sections),
         attachments=attachments_labelled((table_name, (indicator_table(result),))),
-        criticised=tuple(u.unit for u in result.criticised),
         slug=f"{period.label}-月度督查通报",
     )
 
@@ -156,8 +150,23 @@ def submissions(result: CycleResult) -> list[Block]:
         text += f"（报送截止日期为{w.chinese_date(due)}）"
     text += f"，按时报送{on_time}项，逾期报送{len(late)}项，未报送{len(missing)}项。"
     if not late and not missing:
-        return [Paragraph(text + "各单位均按时报送。")]
-    return [Paragraph(text + "逾期报送和未报送的情况如下："), submission_table(result)]
+        blocks: list[Block] = [Paragraph(text + "各单位均按时报送。")]
+    else:
+        blocks = [Paragraph(text + "逾期报送和未报送的情况如下："), submission_table(result)]
+    if result.made_good:
+        blocks.append(Paragraph(made_good_sentence(result)))
+    return blocks
+
+
+def made_good_sentence(result: CycleResult) -> str:
+    """Reports missing at the previous cut-off that came since: late, and counted from now on."""
+    names = {indicator.id: indicator.name for indicator in result.plan.indicators}
+    clauses = [
+        f"{s.unit}{s.month}月{w.quoted(names[s.indicator_id])}进展情况于{w.chinese_date(s.submitted)}补报，{w.days_late(s)}"
+        for s in result.made_good
+        if s.submitted is not None
+    ]
+    return "上期截止时尚未报送、此后补报的：" + "；".join(clauses) + "。补报数据自本期起纳入评判。"
 
 
 def submission_table(result: CycleResult) -> Table:
@@ -169,29 +178,52 @@ def submission_table(result: CycleResult) -> Table:
         elif s.submitted is None:
             date, state = "未填写", "按逾期处理"
         else:
-            date, state = w.chinese_date(s.submitted), f"逾期{(s.submitted - s.due).days}天"
+            date, state = w.chinese_date(s.submitted), w.days_late(s)
         rows.append((str(serial), s.unit, f"{s.indicator_id} {names[s.indicator_id]}", date, state))
     return Table(SUBMISSION_COLUMNS, tuple(rows), SUBMISSION_WIDTHS)
 
 
-def criticisms(result: CycleResult, repeated: frozenset[str], issue: Issue) -> list[Block]:
-    return units_with_evidence(
-        result.criticised,
-        result.period,
-        verdict="存在指标严重滞后、未按要求报送或连续两个月滞后等问题，予以通报批评。",
-        none="本月没有指标严重滞后、未报送或连续两个月滞后的单位。",
-    ) + notices(result, repeated, issue)
+def urgings(result: CycleResult) -> list[Block]:
+    """督促: who must catch up and who must report, by name; no verdict (the bulletin judges)."""
+    behind = [j for j in result.judgements if j.status in (SEVERELY_LAGGING, LAGGING)]
+    missing = [s for s in result.submissions if s.missing and s.month == result.period.index]
+    blocks: list[Block] = []
+    if behind:
+        units = units_of(behind)
+        blocks.append(Paragraph(
+            f"请{'、'.join(units)}对照序时进度，逐项分析{'所负责指标' if len(units) == 1 else '各自负责指标'}滞后的原因，"
+            "加大推进力度，确保尽快赶上序时进度。"
+        ))
+    if missing:
+        units = list(dict.fromkeys(s.unit for s in missing))
+        blocks.append(Paragraph(
+            f"请{'、'.join(units)}立即补报{result.period.index}月份进展情况。"
+            "补报情况和滞后指标的追赶情况将在下一期督查中反映。"
+        ))
+    if not blocks:
+        blocks.append(Paragraph("本月各项指标均达到序时进度且按时报送，请各单位保持工作力度。"))
+    if result.period.kind == "month":
+        blocks.append(Paragraph(
+            f"本月督查情况将在{next_bulletin_name(result)}中一并体现，届时对推进不力的单位予以通报批评。"
+        ))
+    return blocks
+
+
+def next_bulletin_name(result: CycleResult) -> str:
+    month = result.period.index
+    if month < 6:
+        return "第一季度通报" if month < 3 else "上半年工作通报"
+    return "第三季度通报" if month < 9 else "年底交账通报"
 
 
 def requirements(result: CycleResult) -> list[Block]:
     campaign = result.campaign
     return [
         Paragraph(
-            "各责任单位要对照年度目标和序时进度，逐项查找滞后原因，制定针对性措施，确保滞后指标尽快赶上序时进度；"
-            "被通报批评的单位要按督办通知要求按期书面报告整改情况。"
+            "各责任单位要对照年度目标和序时进度，逐项查找滞后原因，制定针对性措施，确保滞后指标尽快赶上序时进度。"
         ),
         Paragraph(
             f"各单位要于每月{campaign.report_due_day}日前报送上月进展情况，做到数据真实、准确、完整，不得迟报、漏报。"
-            f"{campaign.issuer}将持续跟踪督办，月度督查情况在季度通报中一并体现。"
+            f"{campaign.issuer}将持续跟踪督办。"
         ),
     ]

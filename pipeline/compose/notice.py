@@ -1,10 +1,12 @@
 """The critical notice (督办通知): a letter to one criticised unit.
 
-supervision.md: each criticised unit gets a notice of its own with its lagging
-indicators and figures, what it must do, and the date by which it must answer
-in writing (rules.answer_working_days working days after issue, weekends
-skipped). A unit criticised in the previous period of the same kind as well
-gets an escalated notice (升级督办): its head must explain in person.
+supervision.md: each unit a bulletin criticises gets one notice with every
+indicator behind the criticism, what it must do, and the date by which it must
+answer in writing (rules.answer_working_days working days after issue, on the
+national working calendar). A unit that was sent a notice at the previous
+bulletin cut-off too — as the record shows, not as a recomputation would —
+gets an escalated notice (升级督办) citing that notice: its head must explain
+in person.
 
 The notice carries out the criticism of the cycle's main document (it cites
 it); it is not a second criticism, so its manifest entry names the unit as the
@@ -18,6 +20,7 @@ import datetime as dt
 import re
 from typing import Callable, Sequence
 
+from pipeline import calendar
 from pipeline import wording as w
 from pipeline.compose import Issue, period_phrase
 from pipeline.document import Block, Heading, OfficialDocument, Paragraph
@@ -30,40 +33,34 @@ from pipeline.evaluate import (
     Submission,
     UnitResult,
 )
-from pipeline.model import Campaign
 from pipeline.periods import Period
-from pipeline.workdays import add_working_days
 
-# How documents say "in two consecutive periods" for each kind of cycle.
-REPEAT_PHRASES = {"month": "连续两个月", "quarter": "连续两个季度", "half": "连续两个半年"}
+# Criticised units escalated this time, with the number of the notice they were
+# sent at the previous bulletin cut-off.
+Escalations = dict[str, str]
+NOT_YET_DUE = "未到期"
 SEVERITY = {SEVERELY_LAGGING: 0, NOT_REPORTED: 1}  # worst first; plain 滞后 last
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 IssueFor = Callable[[str, str | None, str], Issue]
 
 
-def answer_deadline(issued: dt.date, campaign: Campaign) -> dt.date:
-    """The day a written answer is due: so many working days after issue."""
-    return add_working_days(issued, campaign.rules.answer_working_days)
-
-
-def notices_paragraph(
-    result: CycleResult, repeated: frozenset[str], issued: dt.date
-) -> Paragraph | None:
+def notices_paragraph(result: CycleResult, escalated: Escalations, issued: dt.date) -> Paragraph | None:
     """The main document's sentence announcing the notices, and any escalation."""
     units = [u.unit for u in result.criticised]
     if not units:
         return None
     campaign = result.campaign
-    deadline = w.chinese_date(answer_deadline(issued, campaign))
+    deadline = w.chinese_date(calendar.answer_deadline(campaign, issued))
+    addressees = "分别" if len(units) > 1 else ""
     text = (
-        f"{campaign.issuer}同时向{'、'.join(units)}分别下发督办通知，"
-        f"请上述单位于{deadline}前将整改情况书面报送{campaign.issuer}。"
+        f"{campaign.issuer}同时向{'、'.join(units)}{addressees}下发督办通知，"
+        f"请{'上述单位' if len(units) > 1 else '该单位'}于{deadline}前将整改情况书面报送{campaign.issuer}。"
     )
-    escalated = [unit for unit in units if unit in repeated]
-    if escalated:
+    repeated = [unit for unit in units if unit in escalated]
+    if repeated:
         text += (
-            f"其中，{'、'.join(escalated)}{REPEAT_PHRASES[result.period.kind]}被通报批评，实行升级督办，"
+            f"其中，{'、'.join(repeated)}{calendar.REPEAT_PHRASES['bulletin']}被通报批评并下发督办通知，实行升级督办，"
             f"其主要负责同志须于{deadline}前当面向{campaign.issuer}说明情况。"
         )
     return Paragraph(text)
@@ -75,24 +72,26 @@ def notice_title(unit: str, period: Period, escalated: bool) -> str:
 
 
 def compose_notices(
-    result: CycleResult, source: OfficialDocument, repeated: frozenset[str], issue: IssueFor
+    result: CycleResult, source: OfficialDocument, escalated: Escalations, issue: IssueFor
 ) -> list[OfficialDocument]:
     """One notice per criticised unit, in the order the main document names them."""
     notices = []
     for unit in result.criticised:
-        escalated = unit.unit in repeated
-        title = notice_title(unit.unit, result.period, escalated)
-        notices.append(compose_notice(result, unit, issue("notice", unit.unit, title), escalated, source))
+        earlier = escalated.get(unit.unit)
+        title = notice_title(unit.unit, result.period, earlier is not None)
+        notices.append(compose_notice(result, unit, issue("notice", unit.unit, title), earlier, source))
     return notices
 
 
 def compose_notice(
-    result: CycleResult, unit: UnitResult, issue: Issue, escalated: bool, source: OfficialDocument
+    result: CycleResult, unit: UnitResult, issue: Issue, earlier: str | None, source: OfficialDocument
 ) -> OfficialDocument:
+    """``earlier``: the number of the notice sent at the previous bulletin, when escalating."""
     campaign = result.campaign
     period = result.period
+    escalated = earlier is not None
     title = notice_title(unit.unit, period, escalated)
-    body: list[Block] = [opening(result, unit, escalated, source)]
+    body: list[Block] = [opening(result, unit, earlier, source)]
     body.append(Heading(1, "一、存在的主要问题"))
     body.extend(problem_items(unit, result))
     body.append(Heading(1, "二、整改要求"))
@@ -114,6 +113,11 @@ def compose_notice(
         unit=unit.unit,
         draft=issue.draft,
         slug=f"{period.label}-督办通知-{file_safe(unit.unit)}",
+        issued=issue.date,
+        cutoff=issue.cutoff or issue.date,
+        deadline=calendar.answer_deadline(campaign, issue.date),
+        escalated=escalated,
+        answer_state=NOT_YET_DUE,
     )
 
 
@@ -127,17 +131,20 @@ def cited(source: OfficialDocument) -> str:
     return f"《{title}》" + (f"（{source.number}）" if source.number else "")
 
 
-def opening(result: CycleResult, unit: UnitResult, escalated: bool, source: OfficialDocument) -> Paragraph:
+def opening(result: CycleResult, unit: UnitResult, earlier: str | None, source: OfficialDocument) -> Paragraph:
     campaign = result.campaign
     kinds = problem_kinds(unit)
     text = (
         f"{campaign.issuer}在{campaign.name}{period_phrase(result.period)}督查中发现，你单位负责的重点指标"
-        f"存在{'、'.join(kinds)}等问题，已在{cited(source)}中予以通报批评。"
+        f"存在{'、'.join(kinds)}{'等' if len(kinds) > 1 else ''}问题，已在{cited(source)}中予以通报批评。"
     )
-    if escalated:
-        previous = result.period.previous
-        assert previous is not None  # escalation needs a previous period
-        text += f"你单位在{previous.chinese}督查中已被通报批评，问题仍未解决，现实行升级督办。"
+    if earlier is not None:
+        previous = calendar.previous_cutoff(campaign, result.period)
+        assert previous is not None  # escalation needs a previous bulletin
+        text += (
+            f"你单位在{previous.chinese}督查中已被通报批评，{campaign.issuer}已下发督办通知（{earlier}），"
+            "本期督查仍存在上述问题，现实行升级督办。"
+        )
     return Paragraph(text + "现将有关事项通知如下。")
 
 
@@ -182,7 +189,7 @@ def submission_item(submissions: Sequence[Submission], result: CycleResult) -> s
         else:
             clauses.append(
                 f"{s.month}月{w.quoted(names[s.indicator_id])}进展情况于{w.chinese_date(s.submitted)}报送，"
-                f"逾期{(s.submitted - s.due).days}天（{due}）"
+                f"{w.days_late(s)}（{due}）"
             )
     return "报送不及时：" + "；".join(clauses) + "。"
 
@@ -200,7 +207,7 @@ def problem_items(unit: UnitResult, result: CycleResult) -> list[Block]:
 
 def requirements(result: CycleResult, issued: dt.date, escalated: bool) -> list[Block]:
     campaign = result.campaign
-    deadline = w.chinese_date(answer_deadline(issued, campaign))
+    deadline = w.chinese_date(calendar.answer_deadline(campaign, issued))
     blocks: list[Block] = [
         Paragraph(
             "认真分析问题原因，逐项制定切实可行的整改措施，明确责任领导、责任人和完成时限，"
@@ -220,7 +227,7 @@ def requirements(result: CycleResult, issued: dt.date, escalated: bool) -> list[
     if escalated:
         blocks.append(
             Paragraph(
-                f"鉴于你单位{REPEAT_PHRASES[result.period.kind]}被通报批评，请你单位主要负责同志于{deadline}前"
+                f"鉴于你单位{calendar.REPEAT_PHRASES['bulletin']}被通报批评，请你单位主要负责同志于{deadline}前"
                 f"当面向{campaign.issuer}说明情况，并同时报送书面整改报告。",
                 lead="4.",
             )

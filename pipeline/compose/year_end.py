@@ -7,16 +7,18 @@ per unit with the ranking. Which documents count for points, and how double
 counting is avoided, is decided in pipeline/assessment.py and stated in the
 document itself.
 
-The account judges the December reports. It commends and criticises no one
-anew (the fourth quarter's bulletin does that for December), so it sends no
-督办通知 and its manifest entry names no unit; the points go to the manifest's
-``assessment`` list instead.
+The account judges the December reports. It is the fourth quarter's bulletin
+too (supervision.md, The calendar): it commends and criticises on December's
+figures as every bulletin does, sends a 督办通知 to each unit it criticises, and
+its manifest entry lists those units; the points go to the manifest's
+``assessment`` list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from pipeline import calendar
 from pipeline import wording as w
 from pipeline.assessment import Checkpoint, FinalAccount, UnitPoints, YearAssessment
 from pipeline.compose import (
@@ -25,8 +27,9 @@ from pipeline.compose import (
     numbered_sections,
     standard_document,
 )
+from pipeline.compose.bulletin import commendations, criticisms, notices
 from pipeline.compose.half_year import completion_figure, plain_percent
-from pipeline.compose.notice import answer_deadline
+from pipeline.compose.notice import Escalations
 from pipeline.document import (
     Block,
     Heading,
@@ -45,13 +48,16 @@ POINTS_WIDTHS = (10, 36, 22, 22, 20, 22, 20)
 TOP_AND_BOTTOM = 3  # units named in the body at each end of the ranking
 
 
-def compose_year_end_account(result: CycleResult, issue: Issue, assessment: YearAssessment) -> OfficialDocument:
+def compose_year_end_account(
+    result: CycleResult, issue: Issue, assessment: YearAssessment, escalated: Escalations | None = None
+) -> OfficialDocument:
     campaign = result.campaign
     title = f"关于{campaign.name}目标任务完成情况和考核加减分结果的通报"
     account_name = f"{campaign.year}年重点指标完成情况表"
     points_name = f"{campaign.year}年各单位考核加减分及排名表"
     sections = (
         ("年度目标完成情况", targets(result, assessment)),
+        ("第四季度表扬和通报批评情况", fourth_quarter(result, escalated or {}, issue)),
         ("全年表扬和通报批评情况", year_record(assessment)),
         ("考核加减分及排名", points(assessment, points_name)),
         ("工作要求", requirements(result, assessment, issue.date)),
@@ -66,8 +72,21 @@ def compose_year_end_account(result: CycleResult, issue: Issue, assessment: Year
             (account_name, (account_table(result, assessment),)),
             (points_name, (points_table(assessment),)),
         ),
+        commended=tuple(u.unit for u in result.commended),
+        criticised=tuple(u.unit for u in result.criticised),
         slug=f"{campaign.year}-年底交账通报",
     )
+
+
+def fourth_quarter(result: CycleResult, escalated: Escalations, issue: Issue) -> list[Block]:
+    """December's verdicts, as the fourth quarter's bulletin would give them."""
+    return [
+        Heading(2, "（一）表扬单位"),
+        *commendations(result),
+        Heading(2, "（二）通报批评单位"),
+        *criticisms(result),
+        *notices(result, escalated, issue),
+    ]
 
 
 def opening(result: CycleResult) -> Paragraph:
@@ -182,20 +201,20 @@ def document_name(period: Period) -> str:
     """How the year-end account names a counted document."""
     if period.kind == "quarter":
         return f"第{w.heading_numeral(period.index)}季度通报"
-    return f"{'上' if period.index == 1 else '下'}半年工作通报"
+    if period.kind == "half":
+        return "上半年工作通报"
+    return "本通报（第四季度）"
 
 
 def checkpoint_name(checkpoint: Checkpoint) -> str:
-    names = "和".join(document_name(p) for p in checkpoint.periods)
-    if len(checkpoint.periods) > 1:
-        return f"{names}（均为截至{checkpoint.month}月底情况，合并计算）"
-    return names
+    name = document_name(checkpoint.period)
+    return f"{name}（{checkpoint.number}）" if checkpoint.number else name
 
 
 def year_record(assessment: YearAssessment) -> list[Block]:
     record = assessment.record
     if not record:
-        return [Paragraph("本年度没有计入考核的季度通报或半年工作通报。")]
+        return [Paragraph("本年度没有计入考核的通报。")]
     blocks: list[Block] = []
     for index, checkpoint in enumerate(record, start=1):
         commended = "、".join(checkpoint.commended) or "无"
@@ -219,12 +238,6 @@ def rules_paragraph(assessment: YearAssessment) -> Paragraph:
         f"全年每受表扬一次加{w.number(rules.points_commended)}分，每被通报批评一次减"
         f"{w.number(-rules.points_criticised)}分。计入的表扬和通报批评以{documents}为准"
     )
-    merged = [c for c in assessment.record if len(c.periods) > 1]
-    for checkpoint in merged:
-        text += (
-            f"，其中{'和'.join(document_name(p) for p in checkpoint.periods)}均反映截至{checkpoint.month}月底情况，"
-            "同一单位在两份通报中受到的同一表扬或批评只计一次"
-        )
     text += (
         "；月度督查通报和督办通知不另计分。多个单位共同负责的指标，各责任单位分别计分。"
         "得分相同的单位名次并列。"
@@ -272,7 +285,7 @@ def points_table(assessment: YearAssessment) -> Table:
 
 def requirements(result: CycleResult, assessment: YearAssessment, issued: dt.date) -> list[Block]:
     campaign = result.campaign
-    deadline = w.chinese_date(answer_deadline(issued, campaign))
+    deadline = w.chinese_date(calendar.answer_deadline(campaign, issued))
     unmet_units = list(dict.fromkeys(unit for a in assessment.unmet for unit in a.indicator.units))
     blocks: list[Block] = []
     if unmet_units:
