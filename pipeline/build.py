@@ -193,6 +193,18 @@ class Context:
     assessment: YearAssessment | None = None
 
 
+def context_for(inputs: Inputs, record: CampaignRecord, result: CycleResult, as_of: AsOf) -> Context:
+    period = result.period
+    assessment = None
+    if period.kind == "year":
+        assessment = assess_year(inputs, result, year_checkpoints(inputs, record, result, as_of))
+    return Context(
+        previous=previous_result(inputs, period, as_of),
+        escalated=escalations(result, previous_notices(inputs, record, period)),
+        assessment=assessment,
+    )
+
+
 def compose_documents(inputs: Inputs, result: CycleResult, issue: IssueFor, context: Context = Context()):
     """The cut-off's documents: the main document first, then a 督办通知 to each unit a
     bulletin criticises (the monthly report sends none)."""
@@ -259,14 +271,8 @@ def build_unlocked(
         serial = numbers.serial(document_key(period.label, kind, unit))
         return Issue(document_number(campaign.code, campaign.year, serial), issue_date, cutoff=result.as_of)
 
-    assessment = None
-    if period.kind == "year":
-        assessment = assess_year(inputs, result, year_checkpoints(inputs, record, result, as_of))
-    context = Context(
-        previous=previous_result(inputs, period, as_of),
-        escalated=escalations(result, previous_notices(inputs, record, period)),
-        assessment=assessment,
-    )
+    context = context_for(inputs, record, result, as_of)
+    assessment = context.assessment
     documents = compose_documents(inputs, result, issue, context)
     renderers = renderers or Renderers.load(TEMPLATES)
     label = period.label + (DRAFT_SUFFIX if options.draft else "")
@@ -322,7 +328,9 @@ def rebuild_changes(
         dropped = [unit for unit in old if unit not in new]
         added = [unit for unit in new if unit not in old]
         if dropped:
-            changes.append(f"{period.label}：已发布的{main_before.number}曾{label}{'、'.join(dropped)}，重新生成后不再{label}。")
+            changes.append(
+                f"{period.label}：重新生成后不再{label}{'、'.join(dropped)}（已发布的{main_before.number}中曾{label}）。"
+            )
         if added:
             changes.append(f"{period.label}：重新生成后新增{label}{'、'.join(added)}（已发布的{main_before.number}中没有）。")
     for document in voided:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 import chinese_calendar
 
@@ -139,6 +140,11 @@ def default_issue_date(campaign: Campaign, month: int) -> dt.date:
     """The first working day after the cut-off month's reports were due."""
     due = report_due(campaign, month)
     return WorkCalendar.of(campaign).next_working_day(due + dt.timedelta(days=1))
+
+
+def default_as_of(campaign: Campaign) -> Callable[[int], dt.date]:
+    """Each cut-off month judged on what had arrived by its default issue date."""
+    return lambda month: default_issue_date(campaign, month)
 
 
 def answer_deadline(campaign: Campaign, issued: dt.date) -> dt.date:

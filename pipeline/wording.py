@@ -14,7 +14,7 @@ CN_NUMERALS = "一二三四五六七八九十"
 _NO_LINE_START = set("，。、；：？！”’）》〕」』%")
 _NO_LINE_END = set("“‘（《〔「『")
 # After these a title reads naturally broken: particles and common word ends.
-_GOOD_BREAK_AFTER = set("的于和及与在年度动况作务展区县市局府室案划革设")
+_GOOD_BREAK_AFTER = set("的于和及与在年度动况作务展区县市局府室案划革设查题")
 
 
 def chinese_date(day: dt.date) -> str:
@@ -135,11 +135,12 @@ def break_title(title: str, max_chars: int = 20) -> tuple[str, ...]:
     """Break a long title into balanced lines, at natural places, longest last.
 
     GB/T 9704 asks for a trapezoid or diamond and no punctuation at line ends;
-    a title that fits on one line stays whole.
+    a title that fits on one line with room either side stays whole (one that
+    would fill the line edge to edge reads as body text, not a centred title).
     """
-    if len(title) <= max_chars:
+    if len(title) <= max_chars - 2:
         return (title,)
-    count = math.ceil(len(title) / max_chars)
+    count = max(2, math.ceil(len(title) / max_chars))
     lines: list[str] = []
     rest = title
     while count > 1:

@@ -37,9 +37,12 @@ def test_rebuilding_keeps_the_number_and_a_draft_takes_none(tmp_path):
     manifest = json.loads((out / "2024-Q3" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["documents"][0]["number"] == "河东督〔2024〕1号"
     assert run("build", "2024-Q3", "--inputs", root, "--out", out, "--draft").exit_code == 0
+    draft = json.loads((out / "2024-Q3-征求意见稿" / "manifest.json").read_text(encoding="utf-8"))
+    assert draft["documents"][0]["number"] is None
+    assert draft["documents"][0]["draft"] is True
+    # The official documents stay as published.
     manifest = json.loads((out / "2024-Q3" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["documents"][0]["number"] is None
-    assert manifest["documents"][0]["draft"] is True
+    assert manifest["documents"][0]["number"] == "河东督〔2024〕1号"
 
 
 def test_a_period_without_reports_is_refused(tmp_path):
@@ -47,7 +50,7 @@ def test_a_period_without_reports_is_refused(tmp_path):
     out = tmp_path / "outputs"
     result = run("build", "2024-Q1", "--inputs", root, "--out", out)
     assert result.exit_code == 1
-    assert "2024-01" in result.output and not out.exists()
+    assert "2024-03" in result.output and not out.exists()
 
 
 def test_a_crash_while_rendering_keeps_the_earlier_build(tmp_path, monkeypatch):

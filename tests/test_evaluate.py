@@ -12,7 +12,6 @@ from pipeline.evaluate import (
     Judgement,
     Submission,
     benchmark,
-    report_due_date,
     status_of,
     unit_verdict,
 )
@@ -153,6 +152,3 @@ class TestUnitVerdict:
     def test_lagging_once_is_neither(self):
         assert unit_verdict((judgement(LAGGING, previous=ON_SCHEDULE),), (submission(),))[0] is None
 
-
-def test_december_reports_are_due_in_january():
-    assert report_due_date(2023, 12, 5) == dt.date(2024, 1, 5)

@@ -109,9 +109,9 @@ def test_a_filled_form_dropped_back_in_builds(forms, tmp_path):
     assert all(f.header_row == HEADER_ROW for f in inputs.ledger.files if f.month == "2024-10")
     assert inputs.ledger.reconciles()
     out = tmp_path / "built"
-    result = run("build", "2024-Q4", "--inputs", root, "--out", out, "--draft")
+    result = run("build", "2024-10", "--inputs", root, "--out", out, "--draft")
     assert result.exit_code == 0, result.output
-    manifest = json.loads((out / "2024-Q4" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "2024-10-征求意见稿" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["intake"]["unfilled"] == 1 and manifest["intake"]["reconciled"]
 
 

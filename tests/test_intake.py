@@ -91,13 +91,13 @@ def test_the_messy_folder_builds_with_its_ledger(messy, tmp_path):
     out = tmp_path / "outputs"
     result = CliRunner().invoke(main, ["build", "2024-Q3", "--inputs", str(root), "--out", str(out), "--draft"])
     assert result.exit_code == 0, result.output
-    manifest = json.loads((out / "2024-Q3" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "2024-Q3-征求意见稿" / "manifest.json").read_text(encoding="utf-8"))
     intake = manifest["intake"]
     assert (intake["rows"], intake["used"], intake["superseded"], intake["unfilled"], intake["rejected"]) == (
         sum(expected.rows.values()), expected.used, expected.superseded, expected.unfilled, 0,
     )
     assert intake["reconciled"] is True
-    workbook = load_workbook(out / "2024-Q3" / "intake.xlsx")
+    workbook = load_workbook(out / "2024-Q3-征求意见稿" / "intake.xlsx")
     assert workbook.sheetnames == ["汇总", "逐行明细", "文件", "逾期与未报送"]
     assert workbook["逐行明细"].max_row - 1 == intake["rows"]
     assert workbook["文件"].max_row - 1 == len(expected.rows)
@@ -214,10 +214,10 @@ def test_rows_of_a_file_that_cannot_be_used_are_all_rejected(tmp_path):
 
 
 def test_late_and_missing_reports_are_listed_per_unit(tmp_path):
-    from pipeline.evaluate import evaluate
-    from pipeline.periods import parse_period
+    from tests.judged import judged
 
-    root = cf.make_campaign(tmp_path, monthly_values={9: {"A1-1": 1000, "A2-1": 95, "B1-1": "已完成", "A2-2": 85}})
+    months = {m: cf.DEFAULT_MONTHS[m] for m in (7, 8)}  # 2024-09 is the third quarter's bulletin
+    root = cf.make_campaign(tmp_path, monthly_values={**months, 9: {"A1-1": 1000, "A2-1": 95, "B1-1": "已完成", "A2-2": 85}})
     cf.write_report(
         root,
         "2024-09",
@@ -228,7 +228,7 @@ def test_late_and_missing_reports_are_listed_per_unit(tmp_path):
             cf.report_row("A2-2", "东关镇", 85, dt.date(2024, 10, 3)),
         ],
     )
-    result = evaluate(check(root), parse_period("2024-09"))
+    result = judged(check(root), "2024-09")
     listed = late_and_missing(result.submissions)
     assert listed["区行政审批局"] == {"late": ["2024-09 A1-1"], "missing": ["2024-09 A1-2"]}
     assert listed["区环保局"] == {"late": ["2024-09 A2-1"], "missing": []}

@@ -68,7 +68,12 @@ def notices_paragraph(result: CycleResult, escalated: Escalations, issued: dt.da
 
 def notice_title(unit: str, period: Period, escalated: bool) -> str:
     action = "升级督办" if escalated else "督办"
-    return f"关于对{unit}{period_phrase(period)}督查发现问题进行{action}的通知"
+    return f"关于对{unit}{cutoff_phrase(period)}督查发现问题进行{action}的通知"
+
+
+def cutoff_phrase(period: Period) -> str:
+    """The cut-off a notice answers: the year-end account is the fourth quarter's bulletin."""
+    return "第四季度" if period.kind == "year" else period_phrase(period)
 
 
 def compose_notices(
@@ -135,7 +140,7 @@ def opening(result: CycleResult, unit: UnitResult, earlier: str | None, source: 
     campaign = result.campaign
     kinds = problem_kinds(unit)
     text = (
-        f"{campaign.issuer}在{campaign.name}{period_phrase(result.period)}督查中发现，你单位负责的重点指标"
+        f"{campaign.issuer}在{campaign.name}{cutoff_phrase(result.period)}督查中发现，你单位负责的重点指标"
         f"存在{'、'.join(kinds)}{'等' if len(kinds) > 1 else ''}问题，已在{cited(source)}中予以通报批评。"
     )
     if earlier is not None:

@@ -7,8 +7,8 @@ supervision.md by hand, not from the code under test.
 
 Rules: 超序时 ≥ benchmark × 1.10; 严重滞后 ≥ 10 points of the target behind;
 year end: +1 per target beaten by ≥ 10 %, −1 per unmet target, ±0.5 per
-commendation / criticism in the quarterly bulletins and the half-year summary,
-the end of June (Q2 and H1) counted once.
+commendation / criticism at the four bulletin cut-offs (Q1, the half-year
+summary, Q3 and the year-end account, which is the fourth quarter's bulletin).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ LATE = {11: "I5", 10: "I6"}
 # Worked out by hand from the comments above.
 EXPECTED_RECORD = {
     3: (("甲局",), ("乙局",)),  # Q1: 甲 超序时; 乙 严重滞后
-    6: (("甲局",), ("乙局",)),  # Q2 and H1: 甲 commended by both (once); 乙 滞后 twice running in Q2
+    6: (("甲局",), ("乙局",)),  # H1: 甲 超序时; 乙 滞后 right after Q1's 严重滞后
     9: ((), ()),  # Q3: 甲 滞后 once; 乙 达序时
     12: (("甲局",), ("乙局",)),  # Q4: 甲 完成; 乙 严重滞后; 丙 and 丁 reported late
 }
@@ -92,7 +92,9 @@ def submitted(month: int, indicator: str) -> dt.date:
     return cf.on_time(YEAR, month)
 
 
-def write_hand_campaign(root: Path, months: range = range(1, 13)) -> Path:
+def write_hand_campaign(root: Path, months: range = range(1, 13), overrides: dict | None = None) -> Path:
+    """``overrides``: {(indicator, month): value} replacing the figures above."""
+    overrides = overrides or {}
     cf.write_campaign(root, **CAMPAIGN)
     cf.write_plan(root, units=UNITS, tasks=TASKS, indicators=INDICATORS)
     for month in months:
@@ -100,7 +102,7 @@ def write_hand_campaign(root: Path, months: range = range(1, 13)) -> Path:
             (
                 indicator,
                 OWNER[indicator],
-                values[month - 1],
+                overrides.get((indicator, month), values[month - 1]),
                 f"{OWNER[indicator]}推进{indicator}工作。本月召开调度会。",
                 "资金到位偏慢。" if indicator == "I2" else "",
                 f"加快推进{indicator}。",

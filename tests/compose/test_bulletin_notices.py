@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.assessment import previous_result, repeat_criticised
 from pipeline.compose import Issue
 from pipeline.compose.bulletin import compose_quarterly_bulletin
-from pipeline.evaluate import evaluate
-from pipeline.periods import parse_period
+from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 
 
-def bulletin(inputs, label, date):
-    result = evaluate(inputs, parse_period(label))
-    repeated = repeat_criticised(result, previous_result(inputs, result.period))
-    return compose_quarterly_bulletin(result, Issue("东湖督〔2024〕2号", date), repeated)
+def bulletin(inputs, label, date, escalated=None):
+    return compose_quarterly_bulletin(judged(inputs, label), Issue("东湖督〔2024〕2号", date), escalated)
 
 
 def text(document) -> str:
@@ -24,13 +20,13 @@ def text(document) -> str:
 
 def test_first_criticism_announces_a_notice_and_its_deadline(hand):
     body = text(bulletin(hand, "2024-Q1", dt.date(2024, 4, 8)))
-    assert "同时向乙局分别下发督办通知，请上述单位于2024年4月22日前将整改情况书面报送" in body
+    assert "同时向乙局下发督办通知，请该单位于2024年4月22日前将整改情况书面报送" in body
     assert "升级督办" not in body
 
 
-def test_second_criticism_in_a_row_is_escalated(hand, renderers, tmp_path):
-    document = bulletin(hand, "2024-Q2", dt.date(2024, 7, 8))
-    assert "乙局连续两个季度被通报批评，实行升级督办" in text(document)
+def test_a_unit_sent_a_notice_at_the_previous_bulletin_is_escalated(hand, renderers, tmp_path):
+    document = bulletin(hand, "2024-Q1", dt.date(2024, 4, 8), {"乙局": "东湖督〔2023〕9号"})
+    assert "乙局连续两个季度被通报批评并下发督办通知，实行升级督办" in text(document)
     assert_same_words(document, tmp_path, renderers)
 
 

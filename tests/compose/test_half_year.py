@@ -15,15 +15,14 @@ from pipeline.compose.half_year import (
     sentences,
 )
 from pipeline.document import Figure, Paragraph
-from pipeline.evaluate import evaluate
-from pipeline.periods import parse_period
+from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 
 ISSUE = Issue("老城督查〔2023〕5号", dt.date(2023, 7, 6))
 
 
 def summary(inputs, label="2023-H1", issue=ISSUE):
-    result = evaluate(inputs, parse_period(label))
+    result = judged(inputs, label)
     return result, compose_half_year_summary(result, issue)
 
 

@@ -1,24 +1,25 @@
-"""The monthly supervision report: counts, lagging indicators, late reports, criticism."""
+"""The monthly supervision report: counts, lagging indicators, late reports, urging (no verdicts)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.assessment import previous_result, repeat_criticised
+from pipeline import calendar
+from pipeline.build import previous_result
 from pipeline.compose import Issue
 from pipeline.compose.monthly import compose_monthly_report
 from pipeline.document import Table
-from pipeline.evaluate import LAGGING, NOT_REPORTED, SEVERELY_LAGGING, evaluate
-from pipeline.periods import parse_period
+from pipeline.evaluate import LAGGING, NOT_REPORTED, SEVERELY_LAGGING
+from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 
-ISSUE = Issue("老城督查〔2023〕9号", dt.date(2023, 10, 9))
+ISSUE = Issue("老城督查〔2023〕9号", dt.date(2023, 9, 6))
 
 
 def report(inputs, label, issue=ISSUE):
-    result = evaluate(inputs, parse_period(label))
-    previous = previous_result(inputs, result.period)
-    return result, compose_monthly_report(result, issue, repeat_criticised(result, previous), previous)
+    result = judged(inputs, label)
+    previous = previous_result(inputs, result.period, calendar.default_as_of(inputs.campaign))
+    return result, compose_monthly_report(result, issue, previous)
 
 
 def body_text(document) -> str:
@@ -30,23 +31,23 @@ def tables(document) -> list[Table]:
 
 
 def test_sample_month_in_word_pdf_and_html(sample, renderers, tmp_path):
-    _, document = report(sample, "2023-09")
+    _, document = report(sample, "2023-08")
     assert_same_words(document, tmp_path, renderers)
 
 
 def test_counts_by_status_and_change_since_last_month(sample):
-    result, document = report(sample, "2023-09")
+    result, document = report(sample, "2023-08")
     counts = result.status_counts()
     text = body_text(document)
-    assert f"截至9月底，44项指标中，已完成{counts['已完成']}项" in text
+    assert f"截至8月底，44项指标中，已完成{counts['已完成']}项" in text
     good = counts["已完成"] + counts["超序时"] + counts["达序时"]
-    previous = evaluate(sample, parse_period("2023-08")).status_counts()
+    previous = judged(sample, "2023-07").status_counts()
     before = previous["已完成"] + previous["超序时"] + previous["达序时"]
-    assert f"（8月底为{before}项）" in text and f"达到序时进度及以上的{good}项" in text
+    assert f"（7月底为{before}项）" in text and f"达到序时进度及以上的{good}项" in text
 
 
 def test_every_lagging_indicator_is_named_with_its_units(sample):
-    result, document = report(sample, "2023-09")
+    result, document = report(sample, "2023-08")
     text = body_text(document)
     behind = [j for j in result.judgements if j.status in (LAGGING, SEVERELY_LAGGING, NOT_REPORTED)]
     assert behind
@@ -56,7 +57,7 @@ def test_every_lagging_indicator_is_named_with_its_units(sample):
 
 
 def test_late_and_missing_reports_with_dates(sample):
-    result, document = report(sample, "2023-09")
+    result, document = report(sample, "2023-08")
     (table,) = tables(document)
     late = [s for s in result.submissions if s.late or s.missing]
     assert [row[1] for row in table.rows] == [s.unit for s in late]
@@ -65,22 +66,31 @@ def test_late_and_missing_reports_with_dates(sample):
             assert row[3] == "未报送"
         elif s.submitted:
             assert row[3] == f"{s.submitted.year}年{s.submitted.month}月{s.submitted.day}日"
-            assert row[4] == f"逾期{(s.submitted - s.due).days}天"
+            assert row[4] == f"逾期{s.days_late}个工作日"
 
 
-def test_criticises_but_does_not_commend(sample):
-    result, document = report(sample, "2023-09")
-    assert result.commended  # the rules would commend someone …
-    assert document.commended == ()  # … but the monthly report does not
-    assert document.criticised == tuple(u.unit for u in result.criticised)
-    assert "表扬" not in body_text(document)
+def test_neither_commends_nor_criticises_but_urges_by_name(sample):
+    result, document = report(sample, "2023-08")
+    assert document.commended == () and document.criticised == ()
+    assert not result.commended and not result.criticised  # verdicts belong to the bulletins
+    text = body_text(document)
+    assert "表扬" not in text and "督办通知" not in text
+    # The only mention of criticism is what the next bulletin will do.
+    assert text.count("通报批评") == 1 and "届时对推进不力的单位予以通报批评" in text
+    behind = {unit for j in result.judgements if j.status in (LAGGING, SEVERELY_LAGGING) for unit in j.indicator.units}
+    urging = text.split("督促事项")[1] if "督促事项" in text else text
+    assert behind and all(unit in urging for unit in behind)
+    assert "本月督查情况将在第三季度通报中一并体现" in text
 
 
-def test_repeat_criticism_is_escalated_in_the_report(hand):
-    _, february = report(hand, "2024-02")
-    _, march = report(hand, "2024-03")
-    assert "升级督办" not in body_text(february)
-    assert "乙局连续两个月被通报批评，实行升级督办" in body_text(march)
+def test_a_report_missing_at_the_cutoff_is_listed_as_made_good_next_month(sample):
+    # 区应急管理局's September report arrived on 10 October, after the Q3 bulletin's cut-off.
+    september = judged(sample, "2023-09")
+    missing = [s for s in september.submissions if s.unit == "区应急管理局" and s.month == 9]
+    assert missing and all(s.missing and s.arrived_later == dt.date(2023, 10, 10) for s in missing)
+    result, october = report(sample, "2023-10", Issue("老城督查〔2023〕17号", dt.date(2023, 11, 7)))
+    assert {s.unit for s in result.made_good} == {"区应急管理局"}
+    assert "区应急管理局9月" in body_text(october) and "于2023年10月10日补报" in body_text(october)
 
 
 def test_a_month_with_everything_on_time(hand):
@@ -88,7 +98,6 @@ def test_a_month_with_everything_on_time(hand):
     text = body_text(document)
     assert "各单位均按时报送。" in text
     assert not tables(document)
-    assert "本月没有指标严重滞后、未报送或连续两个月滞后的单位。" in text
 
 
 def test_hand_month_in_word_pdf_and_html(hand, renderers, tmp_path):

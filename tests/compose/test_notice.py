@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
-from pipeline.assessment import previous_result, repeat_criticised
-from pipeline.build import compose_documents, default_issue_date
+from pipeline import calendar
+from pipeline.build import Context, compose_documents
 from pipeline.compose import Issue
-from pipeline.compose.notice import answer_deadline, notice_title, submission_item
-from pipeline.evaluate import Submission, evaluate
+from pipeline.compose.notice import notice_title, submission_item
+from pipeline.evaluate import Submission
 from pipeline.model import Rules
-from pipeline.periods import parse_period
+from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 
 
@@ -27,10 +27,10 @@ def issue_for(date: dt.date, numbers: list[str] | None = None):
     return issue
 
 
-def documents(inputs, label: str, date: dt.date | None = None):
-    period = parse_period(label)
-    result = evaluate(inputs, period)
-    return compose_documents(inputs, result, issue_for(date or default_issue_date(inputs, period)))
+def documents(inputs, label: str, date: dt.date | None = None, escalated=None):
+    result = judged(inputs, label)
+    date = date or calendar.default_issue_date(inputs.campaign, result.period.end_month)
+    return compose_documents(inputs, result, issue_for(date), Context(escalated=escalated))
 
 
 def text_of(document) -> str:
@@ -41,32 +41,35 @@ class TestDeadline:
     @pytest.mark.parametrize(
         "issued, due",
         [
-            (dt.date(2023, 10, 6), dt.date(2023, 10, 20)),  # Friday: two whole weeks
-            (dt.date(2023, 10, 9), dt.date(2023, 10, 23)),  # Monday
-            (dt.date(2023, 10, 7), dt.date(2023, 10, 20)),  # Saturday: counting starts on Monday
-            (dt.date(2023, 12, 22), dt.date(2024, 1, 5)),  # across the year end
-            (dt.date(2023, 12, 29), dt.date(2024, 1, 12)),
+            # National Day 2023: 9月29日—10月6日 off, Saturday 7 and Sunday 8 October worked.
+            # 28 September, then 7, 8, 9 … 13, 16, 17 October: the holiday does not count.
+            (dt.date(2023, 9, 27), dt.date(2023, 10, 17)),
+            (dt.date(2023, 10, 8), dt.date(2023, 10, 20)),  # Sunday 8 October is a working day
+            (dt.date(2023, 10, 9), dt.date(2023, 10, 23)),  # Monday: two whole weeks
+            (dt.date(2023, 12, 22), dt.date(2024, 1, 8)),  # New Year's Day 2024 is off
+            # Spring Festival 2024: 10–17 February off; Sunday 4 and Sunday 18 February worked.
+            (dt.date(2024, 2, 1), dt.date(2024, 2, 20)),
         ],
     )
-    def test_ten_working_days_skip_weekends(self, sample, issued, due):
-        assert answer_deadline(issued, sample.campaign) == due
+    def test_ten_working_days_on_the_national_calendar(self, sample, issued, due):
+        assert calendar.answer_deadline(sample.campaign, issued) == due
 
     def test_the_campaign_can_shorten_it(self, sample):
         campaign = dataclasses.replace(sample.campaign, rules=Rules(answer_working_days=3))
-        # Thursday 28 December → Friday, Monday 1 January, Tuesday 2 January.
-        assert answer_deadline(dt.date(2023, 12, 28), campaign) == dt.date(2024, 1, 2)
+        # Thursday 28 December → Friday 29, (New Year's Day off) Tuesday 2, Wednesday 3 January.
+        assert calendar.answer_deadline(campaign, dt.date(2023, 12, 28)) == dt.date(2024, 1, 3)
 
 
 class TestNotices:
     def test_one_notice_per_criticised_unit_after_the_main_document(self, hand):
         main, *notices = documents(hand, "2024-Q1")
-        result = evaluate(hand, parse_period("2024-Q1"))
-        assert [n.unit for n in notices] == [u.unit for u in result.criticised] == ["乙局"]
+        assert [n.unit for n in notices] == [u.unit for u in judged(hand, "2024-Q1").criticised] == ["乙局"]
         notice = notices[0]
         assert notice.kind == "notice" and notice.layout == "letter"
         assert notice.recipients == "乙局"
         assert notice.criticised == () and notice.commended == ()  # the criticism is the main document's
         assert main.criticised == ("乙局",)
+        assert notice.deadline == dt.date(2024, 4, 22) and notice.issued == dt.date(2024, 4, 8)
 
     def test_the_notice_cites_the_main_document_and_gives_figures_and_the_deadline(self, hand):
         main, notice = documents(hand, "2024-Q1", dt.date(2024, 4, 8))
@@ -77,43 +80,38 @@ class TestNotices:
         assert "请于2024年4月22日前将整改情况" in text
         assert "主要负责同志" not in text
 
-    def test_a_unit_criticised_again_gets_an_escalated_notice(self, hand):
-        main, notice = documents(hand, "2024-Q2", dt.date(2024, 7, 8))
-        assert "升级督办" in notice.title
+    def test_a_unit_sent_a_notice_at_the_previous_bulletin_gets_an_escalated_one(self, hand):
+        main, notice = documents(hand, "2024-H1", dt.date(2024, 7, 8), escalated={"乙局": "东湖督〔2024〕2号"})
+        assert "升级督办" in notice.title and notice.escalated
         text = text_of(notice)
-        assert "你单位在2024年第一季度督查中已被通报批评" in text
+        assert "你单位在2024年第一季度督查中已被通报批评，东湖区人民政府督查室已下发督办通知（东湖督〔2024〕2号）" in text
         assert "请你单位主要负责同志于2024年7月22日前当面向东湖区人民政府督查室说明情况" in text
-        # … and the bulletin says so.
-        assert "其中，乙局连续两个季度被通报批评，实行升级督办，其主要负责同志须于2024年7月22日前当面" in text_of(main)
+        # … and the summary says so.
+        assert "其中，乙局连续两个季度被通报批评并下发督办通知，实行升级督办，其主要负责同志须于2024年7月22日前当面" in text_of(main)
 
-    def test_escalation_follows_the_previous_period_of_the_same_kind(self, hand):
-        # H1 has no earlier half: nothing to escalate from.
-        assert previous_result(hand, parse_period("2024-H1")) is None
-        # Monthly: criticised in February and March.
-        march = evaluate(hand, parse_period("2024-03"))
-        assert repeat_criticised(march, previous_result(hand, march.period)) == {"乙局"}
-        _, notice = documents(hand, "2024-03")
-        assert notice.title == notice_title("乙局", march.period, escalated=True)
+    def test_the_monthly_report_sends_no_notice(self, hand):
+        (report,) = documents(hand, "2024-02")
+        assert report.kind == "monthly_report" and report.criticised == ()
+        assert notice_title("乙局", judged(hand, "2024-Q1").period, escalated=True).endswith("升级督办的通知")
 
     def test_late_and_missing_reports_are_listed_with_their_dates(self, hand):
-        result = evaluate(hand, parse_period("2024-Q1"))
+        result = judged(hand, "2024-Q1")
         due = dt.date(2024, 2, 5)
         late = [
-            Submission("乙局", "I2", 1, dt.date(2024, 2, 9), due, False),
+            Submission("乙局", "I2", 1, dt.date(2024, 2, 9), due, False, days_late=4),
             Submission("乙局", "I3", 1, None, due, True),
         ]
         assert submission_item(late, result) == (
-            "报送不及时：1月“改造老旧管网”进展情况于2024年2月9日报送，逾期4天（应于2024年2月5日前报送）；"
+            "报送不及时：1月“改造老旧管网”进展情况于2024年2月9日报送，逾期4个工作日（应于2024年2月5日前报送）；"
             "1月“平均办结时限”进展情况未报送（应于2024年2月5日前报送）。"
         )
 
     def test_the_same_words_in_word_pdf_and_html(self, sample, renderers, tmp_path):
-        _, *notices = documents(sample, "2023-09")
+        _, *notices = documents(sample, "2023-Q3", escalated={"区金融局": "老城督查〔2023〕13号"})
         escalated = next(n for n in notices if "升级督办" in n.title)
         assert_same_words(escalated, tmp_path, renderers)
 
     def test_a_draft_notice_has_no_number(self, hand):
-        period = parse_period("2024-Q1")
-        result = evaluate(hand, period)
+        result = judged(hand, "2024-Q1")
         docs = compose_documents(hand, result, lambda kind, unit, title: Issue(None, dt.date(2024, 4, 8), draft=True))
         assert all(d.number is None and d.draft for d in docs)

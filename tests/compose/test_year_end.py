@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
-from pipeline.assessment import assess_year
+from pipeline import calendar
+from pipeline.build import context_for
 from pipeline.compose import Issue
 from pipeline.compose.year_end import compose_year_end_account, signed
 from pipeline.document import Figure, Table
-from pipeline.evaluate import evaluate
-from pipeline.periods import parse_period
+from pipeline.record import CampaignRecord
 from tests.compose import hand_campaign as hc
+from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 
 
-def account(inputs, issue):
-    result = evaluate(inputs, parse_period(str(inputs.campaign.year)))
-    assessment = assess_year(inputs, result)
+def account(inputs, issue, tmp_path_factory=None):
+    """The account with nothing recorded yet: each bulletin's verdicts from its own data."""
+    result = judged(inputs, str(inputs.campaign.year))
+    record = CampaignRecord(Path(tempfile.mkdtemp()) / "registry.sqlite")
+    assessment = context_for(inputs, record, result, calendar.default_as_of(inputs.campaign)).assessment
     return result, assessment, compose_year_end_account(result, issue, assessment)
 
 
@@ -53,10 +58,9 @@ def test_points_table_is_the_hand_worked_ranking(hand):
 def test_the_document_says_which_documents_count(hand):
     _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
     body = text(document.body)
-    assert "计入的表扬和通报批评以第一季度通报、第二季度通报、上半年工作通报、第三季度通报、第四季度通报为准" in body
-    assert "同一单位在两份通报中受到的同一表扬或批评只计一次" in body
+    assert "计入的表扬和通报批评以第一季度通报、上半年工作通报、第三季度通报、本通报（第四季度）为准" in body
     assert "月度督查通报和督办通知不另计分" in body
-    assert "2.第二季度通报和上半年工作通报（均为截至6月底情况，合并计算）。表扬：甲局；通报批评：乙局。" in body
+    assert "2.上半年工作通报。表扬：甲局；通报批评：乙局。" in body
     assert "得分相同的单位名次并列" in body
 
 
@@ -75,9 +79,12 @@ def test_chart_and_unmet_targets_by_domain(hand):
     assert "未完成年度目标的有：“改造老旧管网”完成45公里，目标50公里，完成率90.0%（乙局）" in text(document.body)
 
 
-def test_names_no_one_for_the_manifest(hand):
+def test_is_the_fourth_quarters_bulletin_too(hand):
+    # December's verdicts by name, in the body and for the manifest alike.
     _, _, document = account(hand, Issue(None, dt.date(2025, 1, 6), draft=True))
-    assert document.commended == () and document.criticised == ()
+    assert document.commended == ("甲局",) and document.criticised == ("乙局",)
+    body = text(document.body)
+    assert "第四季度表扬和通报批评情况" in body and "同时向乙局下发督办通知" in body
 
 
 def test_signed_points():

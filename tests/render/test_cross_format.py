@@ -11,15 +11,16 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from pipeline.build import check, compose_documents, default_issue_date
+from pipeline import calendar
+from pipeline.build import check, compose_documents, context_for
 from pipeline.compose import Issue
 from pipeline.compose.bulletin import compose_quarterly_bulletin
 from pipeline.document import OfficialDocument, Table
-from pipeline.evaluate import evaluate
-from pipeline.periods import parse_period
+from pipeline.record import CampaignRecord
 from pipeline.render import Renderers
 from tests import campaign_factory as cf
 from tests.document_fixtures import HOSTILE_TEXT, make_document
+from tests.judged import judged
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs"
 PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
@@ -219,25 +220,24 @@ def test_hostile_text_is_literal_everywhere(tmp_path, renderers):
 
 def test_sample_quarterly_bulletin(tmp_path, renderers):
     inputs = check(SAMPLE)
-    period = parse_period("2023-Q3")
-    result = evaluate(inputs, period)
-    issue = Issue("老城督查〔2023〕1号", default_issue_date(inputs, period))
+    result = judged(inputs, "2023-Q3")
+    issue = Issue("老城督查〔2023〕1号", result.as_of)
     assert_same_words(compose_quarterly_bulletin(result, issue), tmp_path, renderers)
 
 
 def test_second_campaign_draft(tmp_path, renderers):
     inputs = check(cf.make_campaign(tmp_path / "inputs"))
-    period = parse_period("2024-Q3")
-    issue = Issue(None, default_issue_date(inputs, period), draft=True)
+    result = judged(inputs, "2024-Q3")
+    issue = Issue(None, result.as_of, draft=True)
     folder = tmp_path / "out"
     folder.mkdir()
-    assert_same_words(compose_quarterly_bulletin(evaluate(inputs, period), issue), folder, renderers)
+    assert_same_words(compose_quarterly_bulletin(result, issue), folder, renderers)
 
 
 # Each kind of document the sample campaign produces, by a period that makes it;
 # a new kind of document needs one line here.
 SAMPLE_KINDS = {
-    "monthly_report": "2023-09",
+    "monthly_report": "2023-08",
     "quarterly_bulletin": "2023-Q3",
     "half_year_summary": "2023-H1",
     "year_end_account": "2023",
@@ -246,18 +246,20 @@ SAMPLE_KINDS = {
 
 
 @pytest.fixture(scope="module")
-def sample_documents() -> dict[str, OfficialDocument]:
-    """One document of each kind, composed as the build composes them."""
+def sample_documents(tmp_path_factory) -> dict[str, OfficialDocument]:
+    """One document of each kind, composed as the build composes them (nothing recorded yet)."""
     inputs = check(SAMPLE)
+    record = CampaignRecord(tmp_path_factory.mktemp("record") / "registry.sqlite")
     documents: dict[str, OfficialDocument] = {}
     for label in sorted(set(SAMPLE_KINDS.values())):
-        period = parse_period(label)
+        result = judged(inputs, label)
         serials = iter(range(1, 100))
 
-        def issue(kind, unit, title, period=period):
-            return Issue(f"老城督查〔2023〕{next(serials)}号", default_issue_date(inputs, period))
+        def issue(kind, unit, title, date=result.as_of):
+            return Issue(f"老城督查〔2023〕{next(serials)}号", date)
 
-        for document in compose_documents(inputs, evaluate(inputs, period), issue):
+        context = context_for(inputs, record, result, calendar.default_as_of(inputs.campaign))
+        for document in compose_documents(inputs, result, issue, context):
             documents.setdefault(document.kind, document)
     return documents
 
