@@ -58,12 +58,15 @@ def write_rows(sheet, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> N
         sheet.append(list(row))
 
 
-def write_plan(root: Path, units=UNITS, tasks=TASKS, indicators=INDICATORS, task_header=TASK_HEADER) -> Path:
+def write_plan(
+    root: Path, units=UNITS, tasks=TASKS, indicators=INDICATORS, task_header=TASK_HEADER,
+    indicator_header=INDICATOR_HEADER, unit_header=UNIT_HEADER,
+) -> Path:
     workbook = Workbook()
-    write_rows(workbook.active, UNIT_HEADER, units)
+    write_rows(workbook.active, unit_header, units)
     workbook.active.title = "单位"
     write_rows(workbook.create_sheet("任务"), task_header, tasks)
-    write_rows(workbook.create_sheet("指标"), INDICATOR_HEADER, indicators)
+    write_rows(workbook.create_sheet("指标"), indicator_header, indicators)
     path = root / "plan.xlsx"
     workbook.save(path)
     return path

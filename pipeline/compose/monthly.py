@@ -93,7 +93,7 @@ def overall(result: CycleResult, previous: CycleResult | None) -> list[Block]:
         f"达到序时进度及以上的{good}项，占{w.percent(share)}。"
     )
     if previous is not None:
-        text += change_sentence(good, good_count(previous), previous.period.index)
+        text += change_sentence(good, good_count(previous), previous.period.end_month)
     behind = [j for j in judgements if j.status in LAG_ORDER]
     if behind:
         units = units_of(behind)
