@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import chinese_calendar
 import openpyxl
 import pandas as pd
 import yaml
@@ -82,10 +83,6 @@ Q_DONE, Q_GOING, Q_LAGGING = "已完成", "推进中", "滞后"
 
 CHINESE_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 
-# Public holidays inside a reporting window (1st–5th of a month); nobody
-# submits on them unless the whole window is a holiday (National Day 2023).
-HOLIDAYS = {dt.date(2023, 1, 2), *(dt.date(2023, 5, d) for d in (1, 2, 3)),
-            *(dt.date(2023, 10, d) for d in range(2, 7)), dt.date(2024, 1, 1)}
 
 
 @dataclass(frozen=True)
@@ -108,10 +105,23 @@ def month_key(month: int) -> str:
     return f"{YEAR}-{month:02d}"
 
 
+def next_working_day(day: dt.date) -> dt.date:
+    while not chinese_calendar.is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def due_date(month: int) -> dt.date:
-    """A month's report is due on DUE_DAY of the following month."""
+    """A month's report is due on DUE_DAY of the following month, or the first
+    working day after it on the national calendar (public holidays, 调休)."""
     year, following = (YEAR + 1, 1) if month == 12 else (YEAR, month + 1)
-    return dt.date(year, following, DUE_DAY)
+    return next_working_day(dt.date(year, following, DUE_DAY))
+
+
+def cutoff(month: int) -> dt.date:
+    """The month's document is issued the working day after the due date and judges
+    what had arrived by then: a later report is missing there."""
+    return next_working_day(due_date(month) + dt.timedelta(days=1))
 
 
 # ---------------------------------------------------------------- source data
@@ -338,8 +348,8 @@ def submission_date(unit: str, month: int, reporting: dict) -> dt.date | None:
     if unit in reporting["undated"].get(key, []):
         return None
     due = due_date(month)
-    days = [due.replace(day=d) for d in range(1, DUE_DAY + 1)]
-    workdays = [d for d in days if d.weekday() < 5 and d not in HOLIDAYS] or days
+    days = [due.replace(day=d) for d in range(1, due.day + 1)]
+    workdays = [d for d in days if chinese_calendar.is_workday(d)]
     return random.Random(f"{SEED}:date:{key}:{unit}").choice(workdays)
 
 
@@ -577,8 +587,15 @@ def read_back(out: Path) -> Sample:
     return Sample(indicators, alias, reports)
 
 
+def arrived(sample: Sample, month: int) -> pd.DataFrame:
+    """The month's rows that had arrived by its cut-off (undated rows count as arrived, late)."""
+    frame = sample.reports[month]
+    dates = frame["报送日期"].dt.date
+    return frame[frame["报送日期"].isna() | (dates <= cutoff(month))]
+
+
 def statuses_at(sample: Sample, month: int, previous: dict[str, str] | None = None) -> dict[str, str]:
-    frame = sample.reports[month].set_index("指标编号")
+    frame = arrived(sample, month).set_index("指标编号")
     result = {}
     for ind in sample.indicators:
         value = frame.at[ind.id, "完成值"] if ind.id in frame.index else None
@@ -589,7 +606,7 @@ def statuses_at(sample: Sample, month: int, previous: dict[str, str] | None = No
 def punctuality(sample: Sample, month: int) -> dict[str, str]:
     """Per accountable unit: 按时 / 逾期 / 未填日期 / 未报送 for one month."""
     owners = {ind.owner for ind in sample.indicators}
-    frame = sample.reports[month]
+    frame = arrived(sample, month)
     result = {}
     for unit in sorted(owners):
         dates = frame.loc[frame["单位"] == unit, "报送日期"]
@@ -656,7 +673,8 @@ def check_scenario(out: Path) -> None:
     for month in MONTHS:
         print(describe_month(sample, month, monthly[month]))
 
-    # Quarter ends, each judged with the previous quarter end as "before".
+    # The bulletin cut-offs (Q1, the half-year summary, Q3, the year-end account),
+    # each judged with the previous one as "before".
     quarterly, previous = {}, None
     for q in range(1, 5):
         quarterly[q] = previous = statuses_at(sample, 3 * q, previous)
@@ -696,6 +714,9 @@ def check_scenario(out: Path) -> None:
     assert len(commended) >= 3 and len(criticised) >= 3, (commended, criticised)
     assert q3["4-1"] == FAR_BEHIND and "区金融局" in criticised
     assert sample.reports[9].query("单位 == '区旧改中心'").empty and "区旧改中心" in criticised
+    # The as-of rule: 区应急管理局's September report came after the bulletin's cut-off.
+    late_september = sample.reports[9].query("单位 == '区应急管理局'")["报送日期"].dt.date
+    assert (late_september > cutoff(9)).all() and "区应急管理局" in criticised
     assert q2["31-2"] == q3["31-2"] == BEHIND and "区人社局" in criticised
     assert not_commended_late, "an otherwise good unit should miss commendation by a late report"
     assert not set(commended) & set(criticised)
