@@ -42,13 +42,13 @@ def row(label: str, seconds: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     # One period of each kind of cycle of the sample campaign.
-    parser.add_argument("periods", nargs="*", default=["2023-09", "2023-Q3", "2023-H1", "2023"])
+    parser.add_argument("periods", nargs="*", default=["2023-08", "2023-Q3", "2023-H1", "2023"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--year-runs", type=int, default=2, help="runs of the whole year (0: skip it)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     inputs = work / "inputs"
-    shutil.copytree(ROOT / "inputs", inputs, ignore=shutil.ignore_patterns("registry.sqlite"))
+    shutil.copytree(ROOT / "inputs", inputs, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
     try:
         start = time.perf_counter()
         renderers = Renderers.load(TEMPLATES)

@@ -31,7 +31,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-SAMPLE_PERIODS = ("2023-09", "2023-Q3", "2023-H1", "2023")
+SAMPLE_PERIODS = ("2023-08", "2023-Q3", "2023-H1", "2023")
 MM_PER_INCH = 25.4
 PNG_DPI = 72  # thin rules stay visible: at 50 dpi a 0.5pt rule fades to pink
 # Where page 1's issuer mark lies, from the top of the page (mm): standard layout
@@ -71,7 +71,8 @@ def build_sample(folder: Path) -> list[Path]:
     from pipeline.render import Renderers
 
     inputs = folder / "inputs"
-    shutil.copytree(REPO_ROOT / "inputs", inputs, ignore=shutil.ignore_patterns("registry.sqlite"))
+    ignore = shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock")
+    shutil.copytree(REPO_ROOT / "inputs", inputs, ignore=ignore)
     renderers = Renderers.load(TEMPLATES)
     return [
         build(inputs, folder / "build", parse_period(label), renderers=renderers).folder for label in SAMPLE_PERIODS

@@ -29,7 +29,7 @@ def run(*args):
 def sample_inputs(tmp_path_factory) -> Path:
     """A copy of the sample inputs: builds allocate numbers in their registry."""
     root = tmp_path_factory.mktemp("sample") / "inputs"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("registry.sqlite"))
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
     return root
 
 
