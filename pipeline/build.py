@@ -69,10 +69,12 @@ class BuildResult:
 
 
 def check(inputs_dir: Path) -> Inputs:
-    """Load and validate; raises InputError with every problem found."""
+    """Load and validate; raises InputError with every problem found (answers are
+    checked against the notices the record holds)."""
     log = ProblemLog()
     raw = load_inputs(inputs_dir, log)
-    return validate(raw, log)
+    notices = tuple(CampaignRecord(inputs_dir / RECORD_FILE).documents()) if raw.answers else ()
+    return validate(raw, log, notices)
 
 
 def resolve_period(inputs: Inputs, period: Period, inputs_dir: Path) -> Period:

@@ -31,6 +31,8 @@ from pipeline.values import name_key, shown
 
 PLAN_SHEETS = ("单位", "任务", "指标")
 REPORT_SHEET = "填报"
+ANSWER_SHEET = "反馈"
+ANSWER_REQUIRED = ("文号", "反馈单位", "反馈日期")
 # Every column a sheet may have (inputs.md): the header row is the row that
 # names most of them, wherever it sits.
 SHEET_COLUMNS = {
@@ -38,7 +40,9 @@ SHEET_COLUMNS = {
     "任务": ("任务编号", "领域", "任务内容", "牵头单位", "配合单位"),
     "指标": ("指标编号", "任务编号", "指标名称", "计量单位", "目标值", "比较", "类型", "责任单位", "季度目标", "报送频次"),
     REPORT_SHEET: ("指标编号", "填报单位", "完成值", "进展情况", "存在问题", "下步措施", "报送日期"),
+    ANSWER_SHEET: ("文号", "反馈单位", "反馈日期", "整改情况", "整改到位"),
 }
+ANSWER_SYNONYMS = {"发文字号": "文号", "通知文号": "文号", "单位": "反馈单位", "报送日期": "反馈日期", "反馈时间": "反馈日期"}
 REPORT_REQUIRED = ("指标编号", "填报单位", "完成值")
 # Other headers units put on their own report forms for the same column.
 # Deliberately few: 本月完成值 could be the month's increment, not the total.
@@ -98,6 +102,7 @@ class RawInputs:
     campaign: dict[str, Any]
     plan: dict[str, RawTable]  # by sheet name
     reports: list[RawReportFile]
+    answers: list[RawTable] = field(default_factory=list)  # inputs/answers/*, sheet 反馈
 
 
 @dataclass
@@ -124,7 +129,8 @@ def load_inputs(root: Path, log: ProblemLog) -> RawInputs:
     campaign = load_campaign_yaml(root, log)
     plan = load_plan(root, log)
     reports = load_reports(root, log)
-    return RawInputs(root, campaign, plan, reports)
+    answers = load_answers(root, log)
+    return RawInputs(root, campaign, plan, reports, answers)
 
 
 def load_campaign_yaml(root: Path, log: ProblemLog) -> dict[str, Any]:
@@ -260,6 +266,44 @@ def report_grid(book: Book, log: ProblemLog) -> Grid | None:
 def holds_report_table(grid: Grid) -> bool:
     header = find_header(grid.cells, SHEET_COLUMNS[REPORT_SHEET], REPORT_SYNONYMS)
     return header is not None and all(name in header[1] for name in REPORT_REQUIRED)
+
+
+# answers -----------------------------------------------------------------------
+
+
+def load_answers(root: Path, log: ProblemLog) -> list[RawTable]:
+    """inputs/answers/*: the units' written answers to their notices, any number of files."""
+    folder = root / "answers"
+    if not folder.is_dir():
+        return []
+    tables = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not is_not_a_report(p)):
+        book = open_book(path, root, log)
+        if book is None:
+            continue
+        grid = sheet_holding(book, ANSWER_SHEET, ANSWER_REQUIRED, ANSWER_SYNONYMS, log)
+        if grid is not None:
+            tables.append(grid_to_table(grid, book, SHEET_COLUMNS[ANSWER_SHEET], ANSWER_SYNONYMS, log))
+    return tables
+
+
+def sheet_holding(
+    book: Book, name: str, required: tuple[str, ...], synonyms: dict[str, str], log: ProblemLog
+) -> Grid | None:
+    """Sheet ``name``; failing that, the one visible sheet whose header names the required columns."""
+    if len(book.grids) == 1 and book.grids[0].name is None:
+        return book.grids[0]  # CSV
+    if any(name_key(g.name) == name for g in book.grids):
+        return named_grid(book, name, log)
+    holding = []
+    for grid in book.grids:
+        header = None if grid.hidden else find_header(grid.cells, SHEET_COLUMNS[name], synonyms)
+        if header is not None and all(column in header[1] for column in required):
+            holding.append(grid)
+    if len(holding) == 1:
+        book.notes.append(f"没有名为“{name}”的工作表，读取了含相应表头的工作表“{holding[0].name}”")
+        return holding[0]
+    return named_grid(book, name, log)  # names the missing sheet
 
 
 # opening files -----------------------------------------------------------------

@@ -155,6 +155,18 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A unit's written answer to a notice (整改反馈)."""
+
+    number: str  # the notice answered: 老城督查〔2023〕7号
+    unit: str  # canonical name
+    arrived: dt.date  # 反馈日期
+    text: str = ""  # 整改情况, quoted in documents
+    rectified: bool = False  # 整改到位: the notice can be closed (销号)
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class Inputs:
     """Everything a build reads, validated."""
 
@@ -162,5 +174,6 @@ class Inputs:
     plan: Plan
     reports: tuple[Report, ...]
     months_with_data: tuple[int, ...]
+    answers: tuple[Answer, ...] = ()
     # What became of every report row read (pipeline.intake); not part of equality.
     ledger: Ledger | None = field(default=None, compare=False)
