@@ -23,6 +23,7 @@ from pipeline.compose.notice import Escalations, compose_notices
 from pipeline.compose.year_end import compose_year_end_account
 from pipeline.document import OfficialDocument
 from pipeline.evaluate import AsOf, CycleResult, evaluate
+from pipeline.filenames import unique_slugs
 from pipeline.intake import ledger_summary, write_ledger
 from pipeline.load import load_inputs
 from pipeline.model import Inputs, Location
@@ -275,7 +276,8 @@ def build_unlocked(
 
     context = context_for(inputs, record, result, as_of)
     assessment = context.assessment
-    documents = compose_documents(inputs, result, issue, context)
+    # Unique, Windows-safe file names: units may differ only in case or in characters a file name cannot hold.
+    documents = unique_slugs(compose_documents(inputs, result, issue, context))
     renderers = renderers or Renderers.load(TEMPLATES)
     label = period.label + (DRAFT_SUFFIX if options.draft else "")
     written: list[WrittenDocument] = []

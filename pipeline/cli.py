@@ -305,3 +305,22 @@ def verify_command(paths: tuple[Path, ...]) -> None:
             click.echo(f"  {line}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.secho(f"已核验 {len(files)} 个文件，未发现问题。", fg="green")
+
+
+# Ctrl-C: click would print its English "Aborted!" and exit 1, the code of bad
+# input. The wrapper sits around the group's invoke, which every command runs
+# through (from the `bulletin` script and from CliRunner alike); the staging
+# folder has already been dropped when the interrupt gets here.
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
+_invoke_commands = main.invoke
+
+
+def _invoke_interruptible(ctx: click.Context):
+    try:
+        return _invoke_commands(ctx)
+    except KeyboardInterrupt:
+        click.echo("\n已中断，已有的输出保持不变。", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
+
+
+main.invoke = _invoke_interruptible  # type: ignore[method-assign]

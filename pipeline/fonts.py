@@ -324,3 +324,31 @@ def describe(font_set: FontSet) -> list[str]:
     for style, face in font_set.fallbacks.items():
         lines.append(f"GBK 补字（{'衬线' if style == 'serif' else '无衬线'}）：{face.family}，{face.file}")
     return lines
+
+
+def face_characters(face: ResolvedFace) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(face.file), fontNumber=face.index, lazy=True).getBestCmap())
+
+
+@functools.lru_cache(maxsize=1)
+def printable_characters() -> frozenset[int] | None:
+    """Code points every role can print, from its own face or its fallback face.
+
+    A character outside it (an emoji, a rare character Noto CJK lacks) would be
+    a blank box in the PDF, or a face of another style that the GB/T 9704 check
+    refuses; the validate stage names its cell instead. None when the faces are
+    not installed: the build says so itself.
+    """
+    try:
+        font_set = default_font_set()
+    except (FontNotFoundError, OSError):
+        return None
+    per_face = {(face.file, face.index): face_characters(face) for face in font_set.all_faces()}
+
+    def of(face: ResolvedFace) -> frozenset[int]:
+        return per_face[(face.file, face.index)]
+
+    roles = [of(font_set.face(role)) | of(font_set.fallback_for(role)) for role in font_set.faces]
+    return frozenset.intersection(*roles)

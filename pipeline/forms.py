@@ -28,9 +28,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import calendar
 from pipeline.evaluate import benchmark
+from pipeline.filenames import unique_stems
 from pipeline.load import REPORT_SHEET
 from pipeline.model import QUALITATIVE_VALUES, Campaign, Indicator, Inputs, Location, Report
 from pipeline.problems import ProblemLog
+from pipeline.sheet_cells import put
 from pipeline.write import publish, staging_folder
 
 FORMS_FOLDER = "forms"
@@ -71,7 +73,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="BFBFBF")
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="center")
-_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
 
 
 @dataclass(frozen=True)
@@ -118,10 +119,11 @@ def make_forms(inputs: Inputs, out_dir: Path, year: int, month: int, due: dt.dat
     label = f"{year}-{month:02d}"
     root = out_dir / FORMS_FOLDER
     files = []
+    forms = unit_forms(inputs, month)
     with staging_folder(root, label) as folder:
-        for form in unit_forms(inputs, month):
+        for form, stem in zip(forms, unique_stems([form.unit for form in forms])):
             workbook = form_workbook(inputs.campaign, form, year, month, due)
-            name = f"{_UNSAFE_IN_FILE_NAMES.sub('_', form.unit)}.xlsx"
+            name = f"{stem}.xlsx"
             workbook.save(folder / name)
             files.append(root / label / name)
         publish(folder, root / label)
@@ -170,11 +172,9 @@ def chinese_date(day: dt.date) -> str:
 def write_heading(sheet: Worksheet, campaign: Campaign, unit: str, year: int, month: int, due: dt.date) -> None:
     last = get_column_letter(len(COLUMNS))
     when = f"{month}月" if campaign.name.startswith(f"{year}年") else f"{year}年{month}月"
-    sheet["A1"] = f"{campaign.name}{when}进展情况填报表"
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"填报单位：{unit}　　　报送截止：{chinese_date(due)}　　　报送至：{campaign.issuer}"
-    sheet["A2"].font = Font(bold=True)
-    sheet["A3"] = instruction(month)
+    put(sheet["A1"], f"{campaign.name}{when}进展情况填报表").font = Font(bold=True, size=14)
+    put(sheet["A2"], f"填报单位：{unit}　　　报送截止：{chinese_date(due)}　　　报送至：{campaign.issuer}").font = Font(bold=True)
+    put(sheet["A3"], instruction(month))
     for row in (TITLE_ROW, UNIT_ROW, NOTE_ROW):
         sheet.merge_cells(f"A{row}:{last}{row}")
         sheet[f"A{row}"].alignment = Alignment(wrap_text=True, vertical="center")
@@ -208,7 +208,7 @@ def write_row(sheet: Worksheet, number: int, unit: str, row: FormRow, month: int
         "上次报送月份": None if last is None else f"{last.month}月",
     }
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(number, index, values.get(column.header))
+        cell = put(sheet.cell(number, index), values.get(column.header))  # plan text stays text
         cell.border, cell.alignment = _BORDER, _WRAP
         cell.fill = _PREFILLED_FILL if column.prefilled else _INPUT_FILL
     sheet[f"{LETTER['指标编号']}{number}"].number_format = "@"  # 1-1 must stay text, not become 1月1日

@@ -46,6 +46,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from pipeline.model import Location
+from pipeline.sheet_cells import put_row
 
 if TYPE_CHECKING:
     from pipeline.evaluate import Submission
@@ -179,8 +180,8 @@ def table(sheet, header: list[str], rows: Iterable[list], widths: list[int]) -> 
     sheet.append(header)
     for cell in sheet[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-    for row in rows:
-        sheet.append(row)
+    for number, row in enumerate(rows, start=2):
+        put_row(sheet, number, row)  # units' text stays text, never a formula
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     for row in sheet.iter_rows(min_row=2):

@@ -23,11 +23,14 @@ from typing import Any
 import openpyxl
 import xlrd
 import yaml
+from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import MERGE_TAG, ROW_TAG, WorkSheetParser
 
+from pipeline import guard
 from pipeline.model import Location
 from pipeline.problems import ProblemLog
-from pipeline.values import name_key, shown
+from pipeline.values import name_key, printable, read_text, shown
 
 PLAN_SHEETS = ("单位", "任务", "指标")
 REPORT_SHEET = "填报"
@@ -63,6 +66,7 @@ _FOOTER_LABEL = re.compile(
     r"填表日期|制表日期|单位[（(]?盖章[）)]?|盖章|注|备注|说明|填表说明)\s*[:：]"
 )
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]$")
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -135,11 +139,18 @@ def load_inputs(root: Path, log: ProblemLog) -> RawInputs:
 
 def load_campaign_yaml(root: Path, log: ProblemLog) -> dict[str, Any]:
     path = root / "campaign.yaml"
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         log.add(Location("campaign.yaml"), f"找不到活动设置文件（应在 {root} 下）")
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        guard.check_file(path, root, guard.MAX_YAML_BYTES)
+        data = guard.load_yaml(path.read_text(encoding="utf-8"))
+    except guard.Refused as refused:
+        log.add(Location("campaign.yaml"), refused.message)
+        return {}
+    except guard.AliasRefused as error:
+        log.add(Location("campaign.yaml", row=error.problem_mark.line + 1), error.problem)
+        return {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -210,11 +221,17 @@ def load_reports(root: Path, log: ProblemLog) -> list[RawReportFile]:
     folder = root / "reports"
     if not folder.is_dir():
         return []
+    if not guard.is_inside(folder, root):
+        log.add(Location("reports"), "是指向输入文件夹以外的链接（快捷方式），不予读取：请把月报本身放入 reports 文件夹")
+        return []
     found: list[RawReportFile] = []
     for entry in sorted(folder.iterdir()):
         if is_not_a_report(entry):
             continue
-        month = entry.stem if entry.is_file() else entry.name
+        if entry.is_dir() and not guard.is_inside(entry, root):
+            log.add(Location(display_path(entry, root)), "是指向输入文件夹以外的链接（快捷方式），不予读取：请把月报本身放入此文件夹")
+            continue
+        month = entry.name if entry.is_dir() else entry.stem
         if not _MONTH_NAME.match(month):
             log.add(
                 Location(display_path(entry, root)),
@@ -235,7 +252,8 @@ def is_not_a_report(path: Path) -> bool:
 
 
 def report_files_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and not is_not_a_report(p))
+    """Every entry but sub-folders: a link or a special file is refused by name, not skipped."""
+    return sorted(p for p in folder.iterdir() if not p.is_dir() and not is_not_a_report(p))
 
 
 def read_report_file(path: Path, root: Path, log: ProblemLog) -> RawTable | None:
@@ -317,6 +335,11 @@ def open_book(path: Path, root: Path, log: ProblemLog) -> Book | None:
     if suffix not in (*WORKBOOK_SUFFIXES, ".csv"):
         log.add(Location(shown_path), f"不支持的文件类型“{path.suffix}”：请另存为 Excel 工作簿（.xlsx）或 CSV")
         return None
+    try:
+        guard.check_file(path, root)
+    except guard.Refused as refused:
+        log.add(Location(shown_path), refused.message)
+        return None
     head = path.read_bytes()[:4096]
     kind = content_kind(head)
     problem = unreadable_reason(head, kind, suffix)
@@ -325,6 +348,12 @@ def open_book(path: Path, root: Path, log: ProblemLog) -> Book | None:
         return None
     try:
         book = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}[kind](path, shown_path)
+    except guard.Refused as refused:
+        log.add(Location(shown_path, refused.sheet and printable(refused.sheet), refused.row), refused.message)
+        return None
+    except MemoryError:
+        log.add(Location(shown_path), "文件内容过多，无法读取：请检查是否放错了文件，或把数据分成几个文件")
+        return None
     except Exception as error:  # the libraries raise many kinds for a damaged file
         log.add(Location(shown_path), unopened_message(kind, suffix, error))
         return None
@@ -363,60 +392,166 @@ def unreadable_reason(head: bytes, kind: str, suffix: str) -> str | None:
 
 
 def read_xlsx(path: Path, shown_path: str) -> Book:
-    """.xlsx as saved by Excel or WPS (which may leave out docProps and styles)."""
+    """.xlsx as saved by Excel or WPS (which may leave out docProps and styles).
+
+    Read in openpyxl's read-only mode, one row at a time, keeping only the cells
+    that hold something: a sheet's declared range (and a styled cell at
+    XFD1048576) says nothing about how much it holds, and walking it would
+    build millions of empty cells.
+    """
     # Opened from bytes: openpyxl refuses a path that does not end in .xlsx, and
     # renamed files are read by their content.
     raw = path.read_bytes()
-    workbook = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
-    formulas = uncomputed_formulas(raw)
-    grids = []
-    for sheet in workbook.worksheets:
-        cells, notes = [], {}
-        for r, row in enumerate(sheet.iter_rows()):
-            values = []
-            for c, cell in enumerate(row):
-                value = cell.value
-                if value is None:
-                    # A formula saved without its result (by a program, not by Excel
-                    # or WPS) reads as empty: keep the formula so it is refused, not
-                    # taken for a row the unit left blank.
-                    value = formulas.get((sheet.title, r, c))
-                if is_number(value) and "%" in (cell.number_format or ""):
-                    value, notes[(r, c)] = percent_text(value)
-                values.append(value)
-            cells.append(values)
-        merges = [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.coord) for m in sheet.merged_cells.ranges]
-        fill_merged_down(cells, merges, notes)
-        grids.append(Grid(sheet.title, sheet.sheet_state != "visible", cells, notes))
+    guard.check_archive(raw)
+    workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        formulas = uncomputed_formulas(raw)
+        grids = [read_sheet(sheet, formulas.get(sheet.title, {})) for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
     return Book(shown_path, grids)
 
 
-def uncomputed_formulas(raw: bytes) -> dict[tuple[str, int, int], str]:
-    """Formulas by (sheet, row, column); only read when the workbook has any."""
+def read_sheet(sheet, formulas: dict[tuple[int, int], str]) -> Grid:
+    cells: list[list[Any]] = []
+    notes: dict[tuple[int, int], str] = {}
+    rows, merges = sheet_rows(sheet)
+    for number, row in rows:
+        values = {}
+        for cell in row:
+            value = cell["value"]
+            r, c = number - 1, cell["column"] - 1
+            if value is None:
+                # A formula saved without its result (by a program, not by Excel
+                # or WPS) reads as empty: keep the formula so it is refused, not
+                # taken for a row the unit left blank.
+                value = formulas.get((r, c))
+            if value is None:
+                continue
+            refuse_beyond_limits(sheet.title, number, c + 1)
+            if isinstance(value, str):
+                value = excel_unescape(value)
+            if is_number(value) and "%" in (cell_number_format(sheet, cell) or ""):
+                value, notes[(r, c)] = percent_text(value)
+            values[c] = value
+        if values:
+            cells.extend([] for _ in range(len(cells), number - 1))
+            cells.append([values.get(c) for c in range(max(values) + 1)])
+    fill_merged_down(cells, merge_spans(sheet.title, merges()), notes)
+    return Grid(printable(sheet.title), sheet.sheet_state != "visible", cells, notes)
+
+
+def excel_unescape(text: str) -> str:
+    """Excel stores a character XML cannot hold (a control character pasted from
+    Word, say) as _x000B_; openpyxl leaves that as it is. Read back, it is the
+    character again, which the text rule then drops or turns into a space."""
+    return _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
+
+
+def refuse_beyond_limits(sheet: str, row: int, column: int) -> None:
+    reason = guard.too_far(row, column)
+    if reason:
+        raise guard.Refused(reason, sheet)
+
+
+def sheet_rows(sheet, data_only: bool = True):
+    """(row number, cells) of a read-only sheet as they stand in its XML, and then its merges.
+
+    openpyxl's own parser reads each row; the loop is ours so that a row is
+    dropped once read and the parts of a sheet not needed here (styles of rows,
+    validations, conditional formats) are not built at all.
+    """
+    workbook = sheet.parent
+    parser = WorkSheetParser(
+        None, sheet._shared_strings, data_only=data_only, epoch=workbook.epoch,
+        date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+    )
+    merges: list[str] = []
+
+    def rows():
+        from xml.etree.ElementTree import iterparse
+
+        depth, table = 0, None
+        with sheet._get_source() as source:
+            for event, element in iterparse(source, events=("start", "end")):
+                if event == "start":
+                    depth += 1
+                    if depth == 2 and element.tag.endswith("}sheetData"):
+                        table = element
+                    continue
+                depth -= 1
+                if element.tag == ROW_TAG:
+                    row = parser.parse_row(element)
+                    parser.row_dimensions.clear()  # row heights and styles: not needed, and one per row
+                    if table is not None:
+                        table.remove(element)
+                    yield row
+                elif element.tag == MERGE_TAG:
+                    merges.extend(child.get("ref", "") for child in list(element)[: guard.MAX_MERGES + 1])
+                    element.clear()
+                elif depth <= 1:
+                    element.clear()
+
+    return rows(), lambda: merges
+
+
+def cell_number_format(sheet, cell: dict) -> str | None:
+    style = cell.get("style_id") or 0
+    return ReadOnlyCell(sheet, cell["row"], cell["column"], cell["value"], cell["data_type"], style).number_format
+
+
+def merge_spans(sheet: str, refs: list[str]) -> list[tuple[int, int, int, str]]:
+    """(top, bottom, column, "A1:A3") of each merged range, 0-based, from the sheet's own XML."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if len(refs) > guard.MAX_MERGES:
+        raise guard.Refused(f"合并单元格超过 {guard.MAX_MERGES} 处，无法读取：请取消合并后再报送", sheet)
+    spans = []
+    for ref in refs:
+        try:
+            min_col, min_row, _, max_row = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue  # a damaged merge: the cells are read as they are
+        spans.append((min_row - 1, max_row - 1, min_col - 1, ref))
+    return spans
+
+
+def uncomputed_formulas(raw: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Formulas by sheet and (row, column); only read when the workbook has any."""
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
         if not any(b"<f" in archive.read(name) for name in sheets):
             return {}
-    workbook = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
-    return {
-        (sheet.title, cell.row - 1, cell.column - 1): cell.value
-        for sheet in workbook.worksheets
-        for row in sheet.iter_rows()
-        for cell in row
-        if cell.data_type == "f" and isinstance(cell.value, str)
-    }
+    workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    try:
+        found: dict[str, dict[tuple[int, int], str]] = {}
+        for sheet in workbook.worksheets:
+            rows, _ = sheet_rows(sheet, data_only=False)
+            found[sheet.title] = {
+                (number - 1, cell["column"] - 1): cell["value"]
+                for number, row in rows
+                for cell in row
+                if cell["data_type"] == "f" and isinstance(cell["value"], str)
+                and number <= guard.MAX_ROWS and cell["column"] <= guard.MAX_COLUMNS
+            }
+        return found
+    finally:
+        workbook.close()
 
 
 def read_xls(path: Path, shown_path: str) -> Book:
     """.xls (Excel 97–2003) and WPS's .et, which shares its format."""
-    book = xlrd.open_workbook(str(path), formatting_info=True)
+    # Ragged rows: each row as long as its own cells, not padded to the widest.
+    book = xlrd.open_workbook(str(path), formatting_info=True, ragged_rows=True)
     grids = []
     for sheet in book.sheets():
         cells, notes = [], {}
         for r in range(sheet.nrows):
             values = []
-            for c in range(sheet.ncols):
+            for c in range(sheet.row_len(r)):
                 value = xls_value(book, sheet, r, c)
+                if value is not None:
+                    refuse_beyond_limits(sheet.name, r + 1, c + 1)
                 if is_number(value) and "%" in xls_format(book, sheet, r, c):
                     value, notes[(r, c)] = percent_text(value)
                 values.append(value)
@@ -426,7 +561,7 @@ def read_xls(path: Path, shown_path: str) -> Book:
             for rlo, rhi, clo, chi in sheet.merged_cells
         ]
         fill_merged_down(cells, merges, notes)
-        grids.append(Grid(sheet.name, sheet.visibility != 0, cells, notes))
+        grids.append(Grid(printable(sheet.name), sheet.visibility != 0, cells, notes))
     return Book(shown_path, grids)
 
 
@@ -454,7 +589,17 @@ def read_csv(path: Path, shown_path: str) -> Book:
     text, encoding = decode_text(path.read_bytes())
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
-    cells = [[value if value != "" else None for value in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    cells = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            filled = [c for c, value in enumerate(row) if value != ""]
+            if filled:
+                refuse_beyond_limits(None, len(cells) + 1, filled[-1] + 1)
+            cells.append([value if value != "" else None for value in row])
+    except csv.Error:
+        raise guard.Refused(
+            f"第{len(cells) + 1}行无法按 CSV 读取（单元格过长或引号不成对）：请用 Excel 或 WPS 打开后另存为 .xlsx", row=len(cells) + 1
+        ) from None
     return Book(shown_path, [Grid(None, False, cells)], [f"按 {encoding} 编码读取"])
 
 
@@ -504,7 +649,7 @@ def fill_merged_down(cells: list[list[Any]], merges: list[tuple[int, int, int, s
 
 def grid_to_table(grid: Grid, book: Book, known: tuple[str, ...], synonyms: dict[str, str], log: ProblemLog) -> RawTable:
     """The header where it is; data rows below it keep their sheet row numbers."""
-    cells, stripped = clean_grid(grid.cells)
+    cells, changes = clean_grid(grid.cells)
     table = RawTable(book.shown, grid.name, {}, notes=list(book.notes))
     table.notes.extend(f"隐藏的工作表“{g.name}”未读取" for g in book.grids if g.hidden and g is not grid)
     header = find_header(cells, known, synonyms) or first_nonblank_row(cells, known)
@@ -518,24 +663,29 @@ def grid_to_table(grid: Grid, book: Book, known: tuple[str, ...], synonyms: dict
     above = [r + 1 for r in range(header_index) if any(v is not None for v in cells[r])]
     if above:
         table.notes.append(f"表头在第{table.header_row}行，其上的第{rows_text(above)}行为标题或说明，未作为数据读取")
-    add_rows(table, grid, cells, stripped, header_index)
+    add_rows(table, grid, cells, changes, header_index)
     return table
 
 
-def clean_grid(cells: list[list[Any]]) -> tuple[list[list[Any]], set[tuple[int, int]]]:
-    """Text trimmed, empty text as None; which cells had spaces trimmed."""
-    cleaned, stripped = [], set()
+def clean_grid(cells: list[list[Any]]) -> tuple[list[list[Any]], dict[tuple[int, int], list[str]]]:
+    """Text as it can be printed (values.read_text) and trimmed, empty text as
+    None; what was done to each cell, for the ledger."""
+    cleaned, changes = [], {}
     for r, row in enumerate(cells):
         values = []
         for c, value in enumerate(row):
             if isinstance(value, str):
-                trimmed = value.strip()
-                if trimmed and trimmed != value:
-                    stripped.add((r, c))
+                reading = read_text(value)
+                trimmed = reading.value.strip()
+                notes = list(reading.notes)
+                if trimmed and trimmed != reading.value:
+                    notes.append("去掉首尾空格")
+                if trimmed and notes:
+                    changes[(r, c)] = notes
                 value = trimmed or None
             values.append(value)
         cleaned.append(values)
-    return cleaned, stripped
+    return cleaned, changes
 
 
 def header_key(value: Any) -> str:
@@ -611,7 +761,7 @@ def report_duplicate_headers(row: list[Any], known: tuple[str, ...], synonyms: d
         seen.setdefault(key, c)
 
 
-def add_rows(table: RawTable, grid: Grid, cells: list[list[Any]], stripped: set, header_index: int) -> None:
+def add_rows(table: RawTable, grid: Grid, cells: list[list[Any]], changes: dict, header_index: int) -> None:
     blank, footer, unlabeled = [], [], set()
     labeled = set(table.columns.values())
     for r in range(header_index + 1, len(cells)):
@@ -625,7 +775,7 @@ def add_rows(table: RawTable, grid: Grid, cells: list[list[Any]], stripped: set,
             continue
         unlabeled.update(c for c in filled if c not in labeled)
         cells_by_name = {name: record[c] if c < len(record) else None for name, c in table.columns.items()}
-        table.rows.append(RawRow(r + 1, cells_by_name, row_notes(table, grid, stripped, r)))
+        table.rows.append(RawRow(r + 1, cells_by_name, row_notes(table, grid, changes, r)))
     last = table.rows[-1].number if table.rows else 0
     inner_blank = [n for n in blank if n < last]  # trailing blank rows are just the sheet's end
     if inner_blank:
@@ -642,14 +792,13 @@ def is_footer(record: list[Any]) -> bool:
     return all(isinstance(v, str) and _FOOTER_LABEL.match(v) for v in texts)
 
 
-def row_notes(table: RawTable, grid: Grid, stripped: set, r: int) -> list[str]:
+def row_notes(table: RawTable, grid: Grid, changes: dict, r: int) -> list[str]:
     notes = []
     for name, c in table.columns.items():
         where = f"{get_column_letter(c + 1)}列“{name}”"
         if (r, c) in grid.cell_notes:
             notes.append(f"{where}{grid.cell_notes[(r, c)]}")
-        if (r, c) in stripped:
-            notes.append(f"{where}去掉首尾空格")
+        notes.extend(f"{where}{change}" for change in changes.get((r, c), ()))
     return notes
 
 
@@ -666,6 +815,6 @@ def rows_text(numbers: list[int]) -> str:
 
 def display_path(path: Path, root: Path) -> str:
     try:
-        return str(path.relative_to(root))
+        return printable(path.relative_to(root))
     except ValueError:
-        return str(path)
+        return printable(path)

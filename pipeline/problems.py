@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.model import Location
+from pipeline.values import printable
 
 
 @dataclass(frozen=True)
@@ -13,7 +14,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}：{self.message}"
+        # Shown on a terminal: no control character of an input reaches it.
+        return printable(f"{self.location}：{self.message}")
 
 
 class InputError(Exception):

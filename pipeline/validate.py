@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass, fields
 from typing import Any, Callable, TypeVar
 
+from pipeline.fonts import printable_characters
 from pipeline.intake import REJECTED, SUPERSEDED, UNFILLED, USED, IntakeFile, IntakeRow, Ledger
 from pipeline.load import RawInputs, RawReportFile, RawRow, RawTable
 from pipeline.model import (
@@ -36,6 +37,7 @@ from pipeline.values import (
     normalise_cjk_text,
     normalise_text,
     parse_number,
+    printable,
     read_date,
     read_id,
     read_number,
@@ -63,6 +65,7 @@ REPORT_COLUMNS = ("指标编号", "填报单位", "完成值")
 def validate(raw: RawInputs, log: ProblemLog, notices: tuple[RecordedDocument, ...] = ()) -> Inputs:
     """Build the typed inputs; raises InputError listing every problem. ``notices``: the
     notices the record holds, which the answers must name."""
+    refuse_unprintable(raw, log)
     campaign = validate_campaign(raw.campaign, log)
     plan = validate_plan(raw.plan, log, campaign.report_every)
     declared = declared_indicator_ids(raw.plan.get("指标"))
@@ -71,6 +74,48 @@ def validate(raw: RawInputs, log: ProblemLog, notices: tuple[RecordedDocument, .
     log.raise_if_any()
     months = tuple(sorted({report.month for report in reports}))
     return Inputs(campaign, plan, reports, months, answers=answers, ledger=ledger)
+
+
+# characters the documents cannot print -----------------------------------------
+
+
+def refuse_unprintable(raw: RawInputs, log: ProblemLog) -> None:
+    """Every cell and setting whose text holds a character no face of the
+    documents has (an emoji, a rare character outside the fallback face): it
+    would print as an empty box, so its place is named instead."""
+    printable = printable_characters()
+    if printable is None:
+        return
+    for key, value in campaign_texts(raw.campaign):
+        problem = unprintable_problem(value, printable)
+        if problem:
+            log.add(Location("campaign.yaml"), f"{key}{problem}")
+    for table in [*raw.plan.values(), *(report.table for report in raw.reports), *raw.answers]:
+        for row in table.rows:
+            for column, value in row.cells.items():
+                problem = unprintable_problem(value, printable) if isinstance(value, str) else None
+                if problem:
+                    log.add(table.location(row.number, column), problem)
+
+
+def campaign_texts(data: dict[str, Any]):
+    for key, value in data.items():
+        if isinstance(value, str):
+            yield str(key), printable(value)
+        elif isinstance(value, (list, tuple)):
+            yield from ((str(key), printable(item)) for item in value if isinstance(item, str))
+
+
+def unprintable_problem(text: str, printable: frozenset[int]) -> str | None:
+    missing = [c for c in dict.fromkeys(text) if ord(c) not in printable and not c.isspace()]
+    if not missing:
+        return None
+    shown_chars = "".join(missing[:5])
+    codes = "、".join(f"U+{ord(c):04X}" for c in missing[:5])
+    return (
+        f"含有公文字体中没有的字符“{shown_chars}”（{codes}），印出来会是空白方框：请删去，"
+        "或改用文字表述（表情符号请删去，生僻字可改用常用字并加注说明）"
+    )
 
 
 # campaign.yaml ---------------------------------------------------------------
@@ -105,21 +150,24 @@ def validate_campaign(data: dict[str, Any], log: ProblemLog) -> Campaign:
         due_day = 5
     cc = data.get("cc") or ()
     if isinstance(cc, str):
-        cc = split_names(cc)
-    issuer = str(data.get("issuer") or "")
+        cc = split_names(printable(cc))
+    elif not isinstance(cc, (list, tuple)):
+        log.add(where, f"cc 应为抄送机关的列表，而不是“{printable(cc)}”")
+        cc = ()
+    issuer = setting_text(data, "issuer")
     holidays, workdays = validate_calendar(data.get("calendar"), log)
     return Campaign(
-        name=str(data.get("name") or ""),
+        name=setting_text(data, "name"),
         year=int(year or 0),
         issuer=issuer,
-        code=str(data.get("code") or ""),
-        recipients=normalise_cjk_text(str(data.get("recipients") or "")),
-        cc=tuple(str(item) for item in cc),
-        printer=str(data.get("printer") or issuer),
+        code=setting_text(data, "code"),
+        recipients=normalise_cjk_text(setting_text(data, "recipients")),
+        cc=tuple(printable(item).strip() for item in cc),
+        printer=setting_text(data, "printer") or issuer,
         report_due_day=due_day,
         rules=validate_rules(data.get("rules") or {}, log),
         report_every=validate_report_every(data.get("report_every"), where, log),
-        plan_document=normalise_cjk_text(str(data.get("plan_document") or "")),
+        plan_document=normalise_cjk_text(setting_text(data, "plan_document")),
         contact=validate_contact(data.get("contact"), log),
         extra_holidays=holidays,
         extra_workdays=workdays,
@@ -176,6 +224,12 @@ def validate_calendar(value: Any, log: ProblemLog) -> tuple[tuple[dt.date, ...],
     for day in sorted(both):
         log.add(where, f"{day.isoformat()} 同时列在 calendar.holidays 和 calendar.workdays 中，请只保留一处")
     return lists["holidays"], lists["workdays"]
+
+
+def setting_text(data: dict[str, Any], key: str) -> str:
+    """A setting as printed, by the same rule as every cell (values.read_text)."""
+    value = data.get(key)
+    return "" if value is None else printable(value).strip()
 
 
 def validate_rules(overrides: Any, log: ProblemLog) -> Rules:

@@ -52,6 +52,44 @@ class Reading(Generic[T]):
     notes: tuple[str, ...] = ()
 
 
+# Text as it can be printed. Units never type these characters; they arrive with
+# text pasted from other programs (Word, web pages, chat apps, exported systems),
+# cannot be seen, and each format treats them differently: openpyxl refuses to
+# write them, Word drops them, a browser keeps them and the PDF prints some as
+# boxes. One rule for every cell of every input, so that the three formats and
+# the ledger say the same thing: line breaks and tabs become a space, and the
+# invisible ones are dropped, each change noted for the intake ledger.
+_LINE_BREAKS = "\n\r\t\v\f\x85\u2028\u2029"
+_BREAK_RUN = re.compile(rf"[ {_LINE_BREAKS}]*[{_LINE_BREAKS}][ {_LINE_BREAKS}]*")
+
+
+def is_invisible(character: str) -> bool:
+    """Controls, format characters (zero-width spaces, direction marks, BOM),
+    surrogates and noncharacters (U+FFFE …): nothing a document can show."""
+    code = ord(character)
+    return unicodedata.category(character) in ("Cc", "Cf", "Cs") or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def read_text(value: str) -> Reading[str]:
+    """Text as printed: line breaks and tabs as one space, invisible characters dropped."""
+    text = _BREAK_RUN.sub(" ", value)
+    notes = []
+    if text != value:
+        notes.append("换行符或制表符按空格读取")
+    invisible = sorted({character for character in text if is_invisible(character)})
+    if invisible:
+        text = "".join(character for character in text if not is_invisible(character))
+        codes = "、".join(f"U+{ord(character):04X}" for character in invisible[:5])
+        more = f"等 {len(invisible)} 种" if len(invisible) > 5 else ""
+        notes.append(f"去掉不可见的控制字符（{codes}{more}）")
+    return Reading(text, tuple(notes))
+
+
+def printable(value: Any) -> str:
+    """Any text shown to the user or written to a file (a file or sheet name), by the same rule."""
+    return read_text(str(value)).value
+
+
 def normalise_text(value: Any) -> str:
     """Full-width digits and letters to half-width, spaces trimmed."""
     return unicodedata.normalize("NFKC", str(value)).strip()

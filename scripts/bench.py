@@ -1,19 +1,26 @@
-"""Benchmark: the sample campaign's builds, each document's rendering, a whole year.
+"""Benchmark: the sample campaign's builds, each document's rendering, a whole year,
+and the memory `bulletin check` takes on each hostile input.
 
 Prints figures (median and range over several runs); it judges nothing. Run
-with `nox -s bench` or `.venv/bin/python scripts/bench.py [--runs N] [--year-runs N] [PERIOD …]`.
+with `nox -s bench` or `.venv/bin/python scripts/bench.py [--runs N] [--year-runs N] [PERIOD …]`
+(`--memory-only` for the hostile inputs alone).
 The whole year is `bulletin build 2023 --all`: every period with data, one
-reading of the inputs and one set-up of the renderers.
+reading of the inputs and one set-up of the renderers. The hostile inputs are
+tests/hostile/corpus.py's, plus a real 2 MB zip bomb; each check runs in a
+process of its own, whose peak resident memory is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -45,7 +52,11 @@ def main() -> None:
     parser.add_argument("periods", nargs="*", default=["2023-08", "2023-Q3", "2023-H1", "2023"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--year-runs", type=int, default=2, help="runs of the whole year (0: skip it)")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory of checks on hostile inputs")
     args = parser.parse_args()
+    if args.memory_only:
+        measure_hostile_inputs()
+        return
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     inputs = work / "inputs"
     shutil.copytree(ROOT / "inputs", inputs, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
@@ -73,6 +84,7 @@ def main() -> None:
             time_whole_year(inputs, work / "year", args.year_runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    measure_hostile_inputs()
 
 
 def time_whole_year(inputs: Path, out: Path, runs: int) -> None:
@@ -88,6 +100,49 @@ def time_whole_year(inputs: Path, out: Path, runs: int) -> None:
     documents = sum(len(result.documents) for result in built)
     print(row(f"build {year} --all ({len(built)} periods, {documents} documents)", seconds))
     print(row("  per document", [s / max(documents, 1) for s in seconds]))
+
+
+def peak_memory(command: list[str]) -> tuple[int, float, float]:
+    """Exit code, peak resident memory (MB) and seconds of one command in a process of its own."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+    _, status, usage = os.wait4(process.pid, 0)
+    return os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, time.perf_counter() - start
+
+
+def real_zip_bomb(root: Path, unpacked: int = 2 * 2**30) -> None:
+    """A September report of about 2 MB that unpacks to 2 GB (a sheet of blanks)."""
+    from tests.hostile.corpus import september_sheet, write_workspace
+    from tests.hostile.xlsx import write_xlsx
+
+    write_workspace(root, months=(6, 7, 8))
+    path = root / "reports" / "2024-09.xlsx"
+    write_xlsx(path, [september_sheet()])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/media/blank.bin", "w", force_zip64=True) as member:
+            chunk = b" " * 2**24
+            for _ in range(unpacked // len(chunk)):
+                member.write(chunk)
+
+
+def measure_hostile_inputs() -> None:
+    """Peak memory of `bulletin check` on every hostile input of the test corpus (printed, not judged)."""
+    from tests.hostile.corpus import CASES, Case, make_case
+
+    work = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
+    cases = [case for case in CASES if case.command == ("check",)]
+    cases.append(Case("zip-bomb-2-mb", "exhaustion", real_zip_bomb, ("check",), 1))
+    print("bulletin check on hostile inputs: exit code, peak resident memory, time")
+    try:
+        for case in cases:
+            root = make_case(case, work / case.name)
+            size = sum(p.stat().st_size for p in (root / "reports").rglob("*") if p.is_file() and not p.is_symlink())
+            command = [sys.executable, "-c", "from pipeline.cli import main; main()", "check", "--inputs", str(root)]
+            code, megabytes, seconds = peak_memory(command)
+            print(f"  {case.name:32} exit {code}  peak {megabytes:7.1f} MB  {seconds:6.2f} s   (reports {size / 1024:,.0f} KB)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

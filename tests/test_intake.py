@@ -6,14 +6,28 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from pipeline.build import PROJECT_ROOT, check
 from pipeline.cli import main
-from pipeline.intake import REJECTED, SUPERSEDED, UNFILLED, USED, late_and_missing
+from pipeline.intake import (
+    REJECTED,
+    SUPERSEDED,
+    UNFILLED,
+    USED,
+    IntakeFile,
+    IntakeRow,
+    Ledger,
+    late_and_missing,
+    write_ledger,
+)
 from pipeline.load import load_inputs
+from pipeline.model import Location
 from pipeline.problems import InputError, ProblemLog
 from pipeline.validate import declared_indicator_ids, validate_campaign, validate_plan, validate_reports
+from pipeline.values import printable
 from tests import campaign_factory as cf
 from tests.intake_fixtures import make_messy_campaign
 
@@ -241,3 +255,24 @@ def test_check_prints_the_ledger_summary(messy):
     assert result.exit_code == 0, result.output
     assert f"读入 {len(expected.rows)} 个月报文件、{sum(expected.rows.values())} 行数据" in result.output
     assert f"采用 {expected.used} 行，被替代 {expected.superseded} 行，未填报 {expected.unfilled} 行（核对相符）" in result.output
+
+
+# the ledger holds any text as text ---------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheet=st.text(max_size=31), unit=st.text(max_size=40), typed=st.text(max_size=40), note=st.text(max_size=40))
+def test_the_ledger_keeps_any_text_as_text(sheet, unit, typed, note, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ledger")
+    ledger = Ledger(
+        [IntakeFile("reports/2024-09.xlsx", sheet, "2024-09", 1, 1)],
+        [IntakeRow(Location("reports/2024-09.xlsx", sheet, 2), "2024-09", "A1-1", unit, typed,
+                   outcome=USED, notes=[note])],
+    )
+    path = write_ledger(folder, ledger, [], "2024-Q3")
+    rows = load_workbook(path)["逐行明细"]
+    cells = {cell.column_letter: cell for cell in rows[2]}
+    for letter, text in (("B", sheet), ("F", unit), ("G", typed), ("L", note)):
+        cell = cells[letter]
+        assert cell.data_type != "f"
+        assert (cell.value or "") == printable(text)

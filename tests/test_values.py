@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from pipeline.values import (
     Reading,
     ValueProblem,
+    is_invisible,
     name_key,
     normalise_cjk_text,
     parse_date,
@@ -15,6 +16,7 @@ from pipeline.values import (
     read_date,
     read_id,
     read_number,
+    read_text,
     split_names,
 )
 
@@ -198,3 +200,34 @@ def test_ids_typed_as_numbers():
 def test_unit_names_compare_without_spaces_or_full_width():
     assert name_key(" 区 发改委 ") == name_key("区发改委")
     assert name_key("区委组织部（人才办）") == name_key("区委组织部(人才办)")
+
+
+# text as printed ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, text, note",
+    [
+        ("区统\x1c计局", "区统计局", "U+001C"),
+        ("区\x00局\ufffe", "区局", "U+0000、U+FFFE"),
+        ("完成\u200b任务\u202e", "完成任务", "U+200B、U+202E"),
+        ("\ud800x", "x", "U+D800"),
+        ("一、完成A\r\n二、完成B", "一、完成A 二、完成B", "换行"),
+        ("\t=1+1", " =1+1", "制表符"),
+    ],
+)
+def test_invisible_characters_are_dropped_and_line_breaks_become_a_space(typed, text, note):
+    reading = read_text(typed)
+    assert reading.value == text
+    assert any(note in n for n in reading.notes)
+
+
+def test_ordinary_text_is_left_alone():
+    assert read_text("全区　完成 126 个项目（𠀋）") == Reading("全区　完成 126 个项目（𠀋）")
+
+
+@given(st.text())
+def test_text_read_has_nothing_invisible_and_reading_again_changes_nothing(typed):
+    text = read_text(typed).value
+    assert not any(is_invisible(c) or c in "\n\r\t\v\f\x85\u2028\u2029" for c in text)
+    assert read_text(text) == Reading(text)

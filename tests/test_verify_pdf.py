@@ -263,3 +263,25 @@ def test_findings_name_the_file_the_place_and_the_rule(make_renderer, tmp_path):
     assert line.startswith("通报.pdf：第")
     assert "〔日期，GB/T 9704-2012 7.3.5〕" in line
 
+
+
+# ordinary report text the 28-characters check must accept ----------------------------
+
+
+def lines_everywhere(text: str) -> tuple:
+    """``text`` after 0 to 27 characters, so that its every character meets a line end."""
+    return tuple(Paragraph("截至目前" + "各" * k + text) for k in range(28))
+
+
+@pytest.mark.parametrize("text", [
+    "完成ERP系统deployment，采用PPP模式",
+    "一二三四五六七八九十、一二三四、五六七",
+    "全区推行“一网通办”。“最多跑一次”改革（试行）全面推开。",
+    "截至2023年10月完成123456789户，同比增长12.5%。",
+    "完成𠀋项目建设，推进𠀡工程。",
+])
+def test_lines_with_latin_words_or_before_punctuation_pass(text, tmp_path, renderers):
+    document = make_document(body=lines_everywhere(text), slug="lines")
+    written = renderers.write_all(document, tmp_path)
+    findings = verify_pdf(tmp_path / written.files["pdf"])
+    assert not findings, [finding.line() for finding in findings]

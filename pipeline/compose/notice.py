@@ -127,7 +127,9 @@ def compose_notice(
 
 
 def file_safe(name: str) -> str:
-    return _UNSAFE_IN_FILE_NAMES.sub("_", name)
+    from pipeline.filenames import safe_stem  # the one naming rule of every output file
+
+    return safe_stem(name, room=48)  # room for "2023-Q3-督办通知-" and the extension
 
 
 def cited(source: OfficialDocument) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.document import OfficialDocument
+from pipeline.filenames import safe_stem
 from pipeline.write import WrittenDocument
 
 
@@ -30,7 +31,11 @@ class Renderers:
     def write_all(self, document: OfficialDocument, folder: Path) -> WrittenDocument:
         written = WrittenDocument(document)
         for fmt in ("docx", "pdf", "html"):
-            name = f"{document.slug}.{fmt}"
+            name = f"{safe_stem(document.slug)}.{fmt}"
+            if (folder / name).exists():
+                # Two documents of one build on one file: the second would silently
+                # replace the first (filenames.unique_slugs keeps a build's apart).
+                raise RuntimeError(f"两份公文的文件名相同（{name}），为免互相覆盖已停止生成")
             getattr(self, f"_write_{fmt}")(document, folder / name)
             written.files[fmt] = name
         return written

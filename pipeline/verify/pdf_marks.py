@@ -321,8 +321,7 @@ def _glyphs(textpage, runs: _Runs, to_device: Matrix, height: float) -> tuple[li
     last = None  # (run, origin, loose box) of the last glyph
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     loose = pdfium.FS_RECTF()
-    for index in range(pdfium.FPDFText_CountChars(textpage)):
-        code = pdfium.FPDFText_GetUnicode(textpage, index)
+    for index, code in _code_points(textpage):
         pdfium.FPDFText_GetCharOrigin(textpage, index, origin_x, origin_y)
         origin = (origin_x.value, origin_y.value)
         # PDFium adds spaces and line ends of its own between runs: not marks on the page.
@@ -342,6 +341,27 @@ def _glyphs(textpage, runs: _Runs, to_device: Matrix, height: float) -> tuple[li
         corners = _corners(run, origin, box, None if run.embedded else runs.advance(run, code))
         glyphs.append(_glyph(_text(code), run, origin, corners, to_device, height))
     return glyphs, blanks
+
+
+def _code_points(textpage) -> Iterator[tuple[int, int]]:
+    """(index, code point) of each character of a text page.
+
+    PDFium answers in UTF-16 code units: a character outside the BMP (𠀀, 😀)
+    comes as a high and a low surrogate at two indices. They are joined here, at
+    the first index, so that a glyph's text is always one whole character.
+    """
+    count = pdfium.FPDFText_CountChars(textpage)
+    index = 0
+    while index < count:
+        code = pdfium.FPDFText_GetUnicode(textpage, index)
+        if 0xD800 <= code <= 0xDBFF and index + 1 < count:
+            low = pdfium.FPDFText_GetUnicode(textpage, index + 1)
+            if 0xDC00 <= low <= 0xDFFF:
+                yield index, 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                index += 2
+                continue
+        yield index, code
+        index += 1
 
 
 def _glyph(text: str, run: _Run, origin: Point, corners: list[Point], to_device: Matrix, height: float) -> Glyph:

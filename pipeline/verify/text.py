@@ -87,8 +87,13 @@ def date_problems(text: str) -> list[str]:
 CLOSING_PUNCTUATION = set("，。、；：？！）》」』】〕〉”’·%‰℃,.;:?!)]}>")
 
 
-def is_wide(character: str) -> bool:
-    return unicodedata.east_asian_width(character) in "WF"
+def is_wide(text: str) -> bool:
+    """Whether a glyph's text is set one character wide (CJK, full-width forms, emoji).
+
+    A glyph's text may be several characters (a ligature "ﬁ" reads as "fi") or
+    none a reader could pair up (a lone surrogate): it is wide if all of it is.
+    """
+    return bool(text) and all(unicodedata.east_asian_width(character) in "WF" for character in text)
 
 
 # --- Faces -----------------------------------------------------------------------

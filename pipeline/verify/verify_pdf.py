@@ -728,14 +728,26 @@ def _heading_level(line: TextLine, geometry: Geometry) -> tuple[str, str, int] |
 
 
 def _kinsoku_adjusted(line: TextLine, following: TextLine | None, surplus: int) -> bool:
-    """One character more or less than the grid, to keep punctuation off a line start."""
-    text = line.text.strip()
-    if surplus == 1:
-        return text[-1:] in CLOSING_PUNCTUATION
-    if surplus == -1 and following is not None:
-        head = following.text.strip()
-        return head[:1] in OPENING or head[1:2] in CLOSING_PUNCTUATION
-    return False
+    """More or fewer characters than the grid where the line could not end on it.
+
+    More: the extra characters are closing punctuation squeezed in, which may not
+    open the next line. Fewer: the next ``-surplus`` characters could not have
+    ended this line, because a break after them is not allowed (closing
+    punctuation follows them, or they end with opening punctuation) or because
+    they are Latin letters or digits, whose word is carried over whole and is
+    narrower than the grid's characters. Either way the line is spread to the
+    edge, which the justification check measures.
+    """
+    if surplus > 0:
+        tail = [glyph.text for glyph in line.ink][-surplus:]
+        return all(text in CLOSING_PUNCTUATION for text in tail)
+    if following is None:
+        return False
+    deficit = -surplus
+    head = [glyph.text for glyph in following.ink][: deficit + 1]
+    if len(head) <= deficit or not all(is_wide(text) for text in head[:deficit]):
+        return True
+    return head[deficit] in CLOSING_PUNCTUATION or head[deficit - 1] in OPENING
 
 
 def verify_pdf(path: Path) -> list[Finding]:
