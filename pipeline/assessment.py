@@ -15,6 +15,7 @@ what was published.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -100,6 +101,7 @@ class UnitPoints:
     criticised: tuple[Checkpoint, ...]
     total: float
     rank: int = 0
+    unanswered: int = 0  # notices still unanswered past their deadline at the year end
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ class YearAssessment:
 
 
 def unit_points(
-    unit: str, accounts: tuple[FinalAccount, ...], record: tuple[Checkpoint, ...], rules: Rules
+    unit: str, accounts: tuple[FinalAccount, ...], record: tuple[Checkpoint, ...], rules: Rules, unanswered: int = 0
 ) -> UnitPoints:
     own = tuple(a for a in accounts if unit in a.indicator.units)
     exceeded = tuple(a for a in own if a.exceeded)
@@ -138,9 +140,10 @@ def unit_points(
         + len(unmet) * rules.points_unmet
         + len(commended) * rules.points_commended
         + len(criticised) * rules.points_criticised
+        + unanswered * rules.points_unanswered
     )
     # Rounded so that overridden fractional points (0.3 + 0.3 …) still tie exactly.
-    return UnitPoints(unit, exceeded, unmet, commended, criticised, round(total, 6))
+    return UnitPoints(unit, exceeded, unmet, commended, criticised, round(total, 6), unanswered=unanswered)
 
 
 def competition_ranks(totals: list[float]) -> list[int]:
@@ -158,19 +161,19 @@ def rank_units(points: list[UnitPoints]) -> tuple[UnitPoints, ...]:
     """Best total first; equal totals keep the plan's order and share a rank."""
     ordered = sorted(points, key=lambda p: -p.total)  # sorted() is stable
     ranks = competition_ranks([p.total for p in ordered])
-    return tuple(
-        UnitPoints(p.unit, p.exceeded, p.unmet, p.commended, p.criticised, p.total, rank)
-        for p, rank in zip(ordered, ranks)
-    )
+    return tuple(dataclasses.replace(p, rank=rank) for p, rank in zip(ordered, ranks))
 
 
-def assess_year(inputs: Inputs, result: CycleResult, record: tuple[Checkpoint, ...]) -> YearAssessment:
+def assess_year(
+    inputs: Inputs, result: CycleResult, record: tuple[Checkpoint, ...], unanswered: dict[str, int] | None = None
+) -> YearAssessment:
     """The year-end account of ``result`` (December's cut-off), with the verdicts of
-    the year's bulletins in ``record``."""
+    the year's bulletins in ``record`` and the notices each unit left unanswered."""
+    unanswered = unanswered or {}
     rules = inputs.campaign.rules
     accounts = tuple(final_account(j, rules) for j in result.judgements)
     judged = [u.name for u in inputs.plan.units if any(u.name in a.indicator.units for a in accounts)]
-    points = [unit_points(unit, accounts, record, rules) for unit in judged]
+    points = [unit_points(unit, accounts, record, rules, unanswered.get(unit, 0)) for unit in judged]
     return YearAssessment(accounts, record, rank_units(points), rules)
 
 
@@ -185,6 +188,7 @@ def assessment_entries(assessment: YearAssessment) -> list[dict]:
             "unmet": [a.indicator.id for a in u.unmet],
             "commended": [c.month for c in u.commended],
             "criticised": [c.month for c in u.criticised],
+            "unanswered_notices": u.unanswered,
         }
         for u in assessment.units
     ]

@@ -24,6 +24,7 @@ from pipeline.compose.year_end import compose_year_end_account
 from pipeline.document import OfficialDocument
 from pipeline.evaluate import AsOf, CycleResult, evaluate
 from pipeline.filenames import unique_slugs
+from pipeline.follow_up import FollowUp, check_answers, follow_up, points_for_unanswered, with_overdue_criticised
 from pipeline.intake import ledger_summary, write_ledger
 from pipeline.load import load_inputs
 from pipeline.model import Inputs, Location
@@ -70,12 +71,10 @@ class BuildResult:
 
 
 def check(inputs_dir: Path) -> Inputs:
-    """Load and validate; raises InputError with every problem found (answers are
-    checked against the notices the record holds)."""
+    """Load and validate; raises InputError with every problem found."""
     log = ProblemLog()
     raw = load_inputs(inputs_dir, log)
-    notices = tuple(CampaignRecord(inputs_dir / RECORD_FILE).documents()) if raw.answers else ()
-    return validate(raw, log, notices)
+    return validate(raw, log)
 
 
 def resolve_period(inputs: Inputs, period: Period, inputs_dir: Path) -> Period:
@@ -144,8 +143,15 @@ def previous_notices(inputs: Inputs, record: CampaignRecord, period: Period) -> 
 
 
 def escalations(result: CycleResult, earlier: dict[str, RecordedDocument]) -> Escalations:
-    """Criticised now and sent a notice at the previous bulletin: 升级督办, citing that notice."""
-    return {u.unit: earlier[u.unit].number for u in result.criticised if u.unit in earlier}
+    """Criticised now and sent a notice at the previous bulletin, or leaving a notice
+    unanswered past its deadline: 升级督办, citing that notice."""
+    found = {}
+    for unit in result.criticised:
+        if unit.overdue:
+            found[unit.unit] = unit.overdue[0]
+        elif unit.unit in earlier:
+            found[unit.unit] = earlier[unit.unit].number
+    return found
 
 
 def previous_result(inputs: Inputs, period: Period, as_of: AsOf) -> CycleResult | None:
@@ -194,17 +200,33 @@ class Context:
     previous: CycleResult | None = None
     escalated: Escalations | None = None
     assessment: YearAssessment | None = None
+    follow_up: FollowUp | None = None  # the notices issued before this cut-off and their answers
 
 
-def context_for(inputs: Inputs, record: CampaignRecord, result: CycleResult, as_of: AsOf) -> Context:
+def judged_with_follow_up(inputs: Inputs, record: CampaignRecord, period: Period, as_of: AsOf):
+    """The cut-off's judgements, with the notices issued before it followed up: at a
+    bulletin a notice left unanswered past its deadline is a criticism too."""
+    result = evaluate(inputs, period, as_of)
+    campaign = inputs.campaign
+    documents = record.documents(campaign.code, campaign.year)
+    check_answers(inputs.answers, documents, result.as_of)
+    follow = follow_up(documents, inputs.answers, result.as_of)
+    return with_overdue_criticised(result, follow), follow
+
+
+def context_for(
+    inputs: Inputs, record: CampaignRecord, result: CycleResult, as_of: AsOf, follow: FollowUp | None = None
+) -> Context:
     period = result.period
     assessment = None
     if period.kind == "year":
-        assessment = assess_year(inputs, result, year_checkpoints(inputs, record, result, as_of))
+        unanswered = points_for_unanswered(follow) if follow else {}
+        assessment = assess_year(inputs, result, year_checkpoints(inputs, record, result, as_of), unanswered)
     return Context(
         previous=previous_result(inputs, period, as_of),
         escalated=escalations(result, previous_notices(inputs, record, period)),
         assessment=assessment,
+        follow_up=follow,
     )
 
 
@@ -213,16 +235,21 @@ def compose_documents(inputs: Inputs, result: CycleResult, issue: IssueFor, cont
     bulletin criticises (the monthly report sends none)."""
     period = result.period
     escalated = context.escalated or {}
+    follow = context.follow_up
     if period.kind == "month":
-        return [compose_monthly_report(result, issue("monthly_report", None, "月度督查通报"), context.previous)]
+        return [compose_monthly_report(result, issue("monthly_report", None, "月度督查通报"), context.previous, follow)]
     if period.kind == "quarter":
-        main = compose_quarterly_bulletin(result, issue("quarterly_bulletin", None, "季度通报"), escalated)
+        main = compose_quarterly_bulletin(
+            result, issue("quarterly_bulletin", None, "季度通报"), escalated, follow, context.previous
+        )
     elif period.kind == "half":
-        main = compose_half_year_summary(result, issue("half_year_summary", None, "半年工作通报"), escalated)
+        main = compose_half_year_summary(
+            result, issue("half_year_summary", None, "半年工作通报"), escalated, follow, context.previous
+        )
     else:
         assert context.assessment is not None, "the year-end account needs the year's assessment"
         main = compose_year_end_account(
-            result, issue("year_end_account", None, "年底交账通报"), context.assessment, escalated
+            result, issue("year_end_account", None, "年底交账通报"), context.assessment, escalated, follow
         )
     return [main, *compose_notices(result, main, escalated, issue)]
 
@@ -265,7 +292,7 @@ def build_unlocked(
     issue_date = options.issue_date or calendar.default_issue_date(campaign, period.end_month)
     as_of = as_of_dates(inputs, record, period, issue_date)
     progress(f"评判 {len(inputs.plan.indicators)} 项指标……")
-    result = evaluate(inputs, period, as_of)
+    result, follow = judged_with_follow_up(inputs, record, period, as_of)
     numbers = record.plan_numbers(campaign.code, campaign.year)
 
     def issue(kind: str, unit: str | None, title: str) -> Issue:
@@ -274,7 +301,7 @@ def build_unlocked(
         serial = numbers.serial(document_key(period.label, kind, unit))
         return Issue(document_number(campaign.code, campaign.year, serial), issue_date, cutoff=result.as_of)
 
-    context = context_for(inputs, record, result, as_of)
+    context = context_for(inputs, record, result, as_of, follow)
     assessment = context.assessment
     # Unique, Windows-safe file names: units may differ only in case or in characters a file name cannot hold.
     documents = unique_slugs(compose_documents(inputs, result, issue, context))
@@ -285,7 +312,8 @@ def build_unlocked(
         for document in documents:
             progress(f"生成《{document.title}》……")
             written.append(renderers.write_all(document, folder))
-        extra = {"fonts": list(renderers.fonts_used()), "summary": summary(result)}
+        extra = {"fonts": list(renderers.fonts_used()), "summary": summary(result),
+                 "follow_up": follow_up_entries(follow)}
         if inputs.ledger is not None:  # every report row read, and what became of it
             write_ledger(folder, inputs.ledger, result.submissions, period.label)
             extra["intake"] = ledger_summary(inputs.ledger, result.submissions)
@@ -367,6 +395,16 @@ def build_all(
             results.append(build_unlocked(inputs_dir, out_dir, period, options, lambda m: None, renderers, inputs))
             built(results[-1])
         return tuple(results)
+
+
+def follow_up_entries(follow: FollowUp) -> list[dict]:
+    """The notices issued before this cut-off and their answers, for other systems."""
+    return [
+        {"number": s.number, "unit": s.unit, "issued": s.notice.issued.isoformat() if s.notice.issued else None,
+         "deadline": s.notice.deadline.isoformat() if s.notice.deadline else None, "answer": s.state,
+         "answered": [a.arrived.isoformat() for a in s.answers]}
+        for s in follow.notices
+    ]
 
 
 def summary(result: CycleResult) -> dict:

@@ -101,6 +101,7 @@ class UnitResult:
     submissions: tuple[Submission, ...]
     verdict: Verdict | None
     evidence: tuple[Judgement, ...]  # what the verdict rests on
+    overdue: tuple[str, ...] = ()  # notices left unanswered past their deadline (a criticism too)
 
     @property
     def late_or_missing(self) -> tuple[Submission, ...]:
@@ -291,11 +292,21 @@ def unit_verdict(judgements: tuple[Judgement, ...], submissions: tuple[Submissio
     if failing:
         return "criticised", failing
     all_good = all(j.status in GOOD_STATUSES for j in judgements)
-    standout = tuple(j for j in judgements if j.status in (AHEAD, COMPLETED))
+    standout = tuple(j for j in judgements if is_standout(j))
     on_time = not any(s.late or s.missing for s in submissions)
     if judgements and all_good and standout and on_time:
         return "commended", standout
     return None, ()
+
+
+def is_standout(judgement: Judgement) -> bool:
+    """超序时 or 已完成; a milestone reported 已完成 earns praise only with what was done
+    (its 进展情况), which the document quotes as the evidence."""
+    if judgement.status not in (AHEAD, COMPLETED):
+        return False
+    if judgement.indicator.type == "定性":
+        return judgement.report is not None and bool(judgement.report.progress.strip())
+    return True
 
 
 def evaluate(inputs: Inputs, period: Period, as_of: AsOf) -> CycleResult:

@@ -52,6 +52,7 @@ class Rules:
     points_unmet: float = -1.0
     points_commended: float = 0.5
     points_criticised: float = -0.5
+    points_unanswered: float = -0.5  # each notice still unanswered past its deadline at the year end
     answer_working_days: int = 10  # a notice must be answered within this many working days
 
 

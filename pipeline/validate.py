@@ -29,7 +29,6 @@ from pipeline.model import (
     Unit,
 )
 from pipeline.problems import ProblemLog
-from pipeline.record import RecordedDocument
 from pipeline.validate_answers import validate_answers
 from pipeline.values import (
     ValueProblem,
@@ -62,15 +61,14 @@ INDICATOR_COLUMNS = ("指标编号", "任务编号", "指标名称", "目标值"
 REPORT_COLUMNS = ("指标编号", "填报单位", "完成值")
 
 
-def validate(raw: RawInputs, log: ProblemLog, notices: tuple[RecordedDocument, ...] = ()) -> Inputs:
-    """Build the typed inputs; raises InputError listing every problem. ``notices``: the
-    notices the record holds, which the answers must name."""
+def validate(raw: RawInputs, log: ProblemLog) -> Inputs:
+    """Build the typed inputs; raises InputError listing every problem."""
     refuse_unprintable(raw, log)
     campaign = validate_campaign(raw.campaign, log)
     plan = validate_plan(raw.plan, log, campaign.report_every)
     declared = declared_indicator_ids(raw.plan.get("指标"))
     reports, ledger = validate_reports(raw.reports, plan, campaign, declared, log)
-    answers = validate_answers(raw.answers, UnitResolver(list(plan.units)), notices, ledger, log)
+    answers = validate_answers(raw.answers, UnitResolver(list(plan.units)), ledger, log)
     log.raise_if_any()
     months = tuple(sorted({report.month for report in reports}))
     return Inputs(campaign, plan, reports, months, answers=answers, ledger=ledger)

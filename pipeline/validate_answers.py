@@ -1,16 +1,20 @@
 """Validate stage for the units' answers to their notices (整改反馈, inputs/answers).
 
-Each row names a notice by its number; it must be a notice the record holds,
-addressed to the unit that answers, and the answer cannot predate the notice.
-A notice may be answered more than once (progress, then 整改到位), but two
-answers may not contradict each other: different verdicts on one day, or
-"not yet fixed" after "fixed". Every row ends in the intake ledger as used or
-rejected, like a report row, so nothing a unit sent is dropped silently.
+Each row names a notice by its number, the unit that answers and the day the
+answer arrived. A notice may be answered more than once (progress, then
+整改到位), but two answers may not contradict each other: different verdicts on
+one day, or "not yet fixed" after "fixed". Every row ends in the intake ledger
+as used or rejected, like a report row, so nothing a unit sent is dropped
+silently.
+
+Whether the number is a notice the record holds, sent to that unit before the
+answer came, is checked when a cut-off is built (follow_up.check_answers): the
+record grows as the year's documents are published, and an answer counts from
+the first document dated after it.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import TYPE_CHECKING
 
@@ -21,7 +25,6 @@ from pipeline.problems import ProblemLog
 from pipeline.values import ValueProblem, normalise_cjk_text, normalise_text, read_date, shown
 
 if TYPE_CHECKING:
-    from pipeline.record import RecordedDocument
     from pipeline.validate import UnitResolver
 
 ANSWERS_LABEL = "整改反馈"  # the ledger's "month" column for answer rows
@@ -30,14 +33,7 @@ RECTIFIED = {"是": True, "否": False, "已整改到位": True, "未整改到�
 _NUMBER = re.compile(r"^(?P<code>.+?)[〔\[【（(](?P<year>\d{4})[〕\]】）)](?P<serial>\d+)号?$")
 
 
-def validate_answers(
-    tables: list[RawTable],
-    resolver: UnitResolver,
-    notices: tuple[RecordedDocument, ...],
-    ledger: Ledger,
-    log: ProblemLog,
-) -> tuple[Answer, ...]:
-    by_number = {d.number: d for d in notices if d.kind == "notice" and d.state == "已发布"}
+def validate_answers(tables: list[RawTable], resolver: UnitResolver, ledger: Ledger, log: ProblemLog) -> tuple[Answer, ...]:
     accepted: list[tuple[Answer, IntakeRow]] = []
     for table in tables:
         ledger.files.append(
@@ -55,7 +51,7 @@ def validate_answers(
             if missing:
                 entry.settle(REJECTED, "表头不全")
                 continue
-            answer = validate_answer_row(table, row, resolver, by_number, entry, log)
+            answer = validate_answer_row(table, row, resolver, entry, log)
             if answer is not None:
                 accepted.append((answer, entry))
     return tuple(answer for answer, entry in settle_contradictions(accepted, log))
@@ -74,12 +70,7 @@ def answer_entry(table: RawTable, row: RawRow) -> IntakeRow:
 
 
 def validate_answer_row(
-    table: RawTable,
-    row: RawRow,
-    resolver: UnitResolver,
-    by_number: dict[str, RecordedDocument],
-    entry: IntakeRow,
-    log: ProblemLog,
+    table: RawTable, row: RawRow, resolver: UnitResolver, entry: IntakeRow, log: ProblemLog
 ) -> Answer | None:
     at = lambda column: table.location(row.number, column)  # noqa: E731
     before = len(log.problems)
@@ -97,16 +88,6 @@ def validate_answer_row(
         except ValueProblem as problem:
             log.add(at("反馈日期"), f"反馈日期{problem}")
     rectified = rectified_cell(row, at, log)
-    notice = by_number.get(number) if number else None
-    if number and notice is None:
-        log.add(at("文号"), unknown_number_message(number, by_number))
-    if notice is not None and unit is not None and notice.unit != unit:
-        log.add(at("文号"), f"{number} 是发给{notice.unit}的督办通知，不是发给{unit}的；请核对文号或反馈单位")
-    if notice is not None and arrived is not None and notice.issued and arrived < notice.issued:
-        log.add(
-            at("反馈日期"),
-            f"反馈日期 {arrived.isoformat()} 早于督办通知 {number} 的成文日期 {notice.issued.isoformat()}：请核对日期",
-        )
     if len(log.problems) > before:
         entry.settle(REJECTED, "；".join(p.message for p in log.problems[before:]))
         return None
@@ -131,15 +112,6 @@ def notice_number(value, at, entry: IntakeRow, log: ProblemLog) -> str | None:
     if number != typed:
         entry.notes.append(f"文号“{typed}”按“{number}”读取")
     return number
-
-
-def unknown_number_message(number: str, by_number: dict[str, RecordedDocument]) -> str:
-    close = difflib.get_close_matches(number, list(by_number), n=2, cutoff=0.8)
-    hint = f"，是否应为：{'、'.join(close)}？" if close else ""
-    return (
-        f"登记簿中没有文号为 {number} 的已发布督办通知{hint}"
-        "（如该通知所在的通报尚未生成，请先按时间顺序生成此前各期，如 bulletin build 2023 --all）"
-    )
 
 
 def rectified_cell(row: RawRow, at, log: ProblemLog) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
-from pipeline.evaluate import AHEAD, COMPLETED, Judgement, Submission
+from pipeline.evaluate import AHEAD, COMPLETED, LAGGING, ON_SCHEDULE, SEVERELY_LAGGING, Judgement, Submission
 from pipeline.model import Indicator
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -95,6 +96,9 @@ def evidence(judgement: Judgement) -> str:
         return f"{name}完成{value}，为年度目标的{percent(judgement.completion)}，已完成全年目标"
     if indicator.is_ceiling:
         text = f"{name}累计{value}，年度上限{number(indicator.target)}{indicator.measure}"
+    elif not judgement.value:
+        # "完成0家，为年度目标的0.0%" reads as a sum done; nothing is done yet.
+        text = f"{name}尚未完成（年度目标{number(indicator.target)}{indicator.measure}）"
     else:
         text = f"{name}完成{value}，为年度目标的{percent(judgement.completion)}"
     gap = judgement.gap
@@ -109,10 +113,30 @@ def evidence(judgement: Judgement) -> str:
     return f"{text}，低于序时进度{points(gap)}个百分点"
 
 
+LEVEL_WORDS = {AHEAD: "优于目标", ON_SCHEDULE: "达到目标", LAGGING: "低于目标", SEVERELY_LAGGING: "明显低于目标"}
+
+
 def level_relation(judgement: Judgement) -> str:
-    if judgement.status == AHEAD:
-        return "优于目标要求"
-    return "达到目标要求" if (judgement.gap or 0) >= 0 else "未达到目标要求"
+    """A 水平 indicator is a level, not progress: never 序时 (supervision.md)."""
+    return LEVEL_WORDS.get(judgement.status, "达到目标") + "要求"
+
+
+def status_text(judgement: Judgement) -> str:
+    """The status as a table prints it: levels in their own words."""
+    if judgement.indicator.type == "水平":
+        return LEVEL_WORDS.get(judgement.status, judgement.status)
+    return judgement.status
+
+
+def reported_problem(judgement: Judgement, limit: int = 60) -> str:
+    """The unit's own account of the lag (存在问题), its first sentence, for quoting."""
+    report = judgement.report
+    if report is None or not report.problems.strip():
+        return ""
+    first = re.split(r"(?<=[。！？；;])", report.problems.strip())[0].rstrip("。！？；;，, ")
+    if len(first) > limit:
+        first = first[: limit - 1] + "…"
+    return first
 
 
 def lagging_twice(period_kind: str) -> str:

@@ -62,6 +62,8 @@ CAMPAIGN = {
     "cc": ["区委办公室", "区人大常委会办公室", "区政协办公室"],
     "printer": "老城区人民政府督查室",
     "report_due_day": DUE_DAY,
+    "plan_document": SOURCE,
+    "contact": {"name": "王磊", "phone": "0379-6xxxxxxx（示例）"},
 }
 
 UNIT_COLUMNS = ["单位名称", "别名", "类型"]
@@ -70,6 +72,7 @@ INDICATOR_COLUMNS = ["指标编号", "任务编号", "指标名称", "计量单�
                      "比较", "类型", "责任单位", "季度目标"]
 REPORT_COLUMNS = ["指标编号", "填报单位", "完成值", "进展情况", "存在问题",
                   "下步措施", "报送日期"]
+ANSWER_COLUMNS = ["文号", "反馈单位", "反馈日期", "整改情况", "整改到位"]
 
 # Statuses of supervision.md.
 DONE, AHEAD, ON_TRACK, BEHIND, FAR_BEHIND, MISSING = (
@@ -415,7 +418,7 @@ def add_table(wb, name: str, columns: list[str], rows: list[dict], widths: dict[
         if widths.get(column, 12) >= 30:
             for cell in ws[letter][1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if column == "报送日期":
+        if column in ("报送日期", "反馈日期"):
             for cell in ws[letter][1:]:
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A2"
@@ -535,6 +538,26 @@ def write_reports(out: Path, reports: dict[int, list[dict]], per_unit_months: se
             path = reports_dir / f"{key}.xlsx"
             save_stable(report_workbook(month, rows, CAMPAIGN["issuer"]), path)
             written.append(path)
+    return written
+
+
+def write_answers(out: Path, answers: list[dict]) -> list[Path]:
+    """One workbook per answer, as units send them: inputs/answers/<单位>-<文号序号>.xlsx."""
+    folder = out / "answers"
+    if folder.is_dir():
+        for path in folder.glob("*.xlsx"):
+            path.unlink()
+    written = []
+    for answer in answers:
+        serial = re.search(r"〕(\d+)号", answer["number"]).group(1)
+        wb = new_workbook(f"{answer['unit']}整改情况反馈（示例数据）", answer["unit"])
+        row = {"文号": answer["number"], "反馈单位": answer["unit"], "反馈日期": answer["date"],
+               "整改情况": answer["text"], "整改到位": answer["fixed"]}
+        add_table(wb, "反馈", ANSWER_COLUMNS, [row], {"文号": 24, "反馈单位": 16, "反馈日期": 14, "整改情况": 60})
+        add_note(wb, ["示例数据（虚构）", f"{answer['unit']}对{answer['number']}督办通知的书面反馈。"])
+        path = folder / f"{answer['unit']}-{serial}号反馈.xlsx"
+        save_stable(wb, path)
+        written.append(path)
     return written
 
 
@@ -749,7 +772,8 @@ def main(argv: list[str] | None = None) -> int:
     write_campaign(out)
     write_plan(out, plan, indicators)
     written = write_reports(out, reports, set(progress["per_unit_months"]))
-    print(f"写入 {out}: campaign.yaml, plan.xlsx, {len(written)} 个填报工作簿\n")
+    answered = write_answers(out, progress["answers"])
+    print(f"写入 {out}: campaign.yaml, plan.xlsx, {len(written)} 个填报工作簿, {len(answered)} 份整改反馈\n")
 
     check_scenario(out)
     return 0

@@ -37,6 +37,29 @@ def period_phrase(period: Period) -> str:
     }[period.kind]
 
 
+def supervision_basis(campaign: Campaign) -> str:
+    """The opening's first words: the plan supervised and the rhythm it sets."""
+    plan = campaign.plan_document or campaign.name
+    return f"按照{plan}“月督查、季通报、半年总结、年底交账”工作要求"
+
+
+def supervision_method(campaign: Campaign, cutoff: dt.date) -> str:
+    """How the figures were gathered and judged, as the opening says it."""
+    return (
+        f"{campaign.issuer}根据各责任单位截至{w.chinese_date(cutoff)}报送的进展情况和佐证材料，"
+        "对照年度目标和序时进度逐项核对"
+    )
+
+
+def overall_assessment(good_share: float, severe_or_missing: int) -> str:
+    """总体评价: one sentence after the figures, from the share of indicators on track."""
+    if good_share >= 0.9 and not severe_or_missing:
+        return "总体看，各项工作推进有力，绝大多数指标达到序时进度或目标要求。"
+    if good_share >= 0.75:
+        return "总体看，各项工作推进平稳，但仍有部分指标进度滞后，个别单位推进不力，需加大工作力度。"
+    return "总体看，工作推进偏慢，滞后指标较多，各责任单位必须采取有力措施，加快追赶进度。"
+
+
 def attachments_labelled(*parts: tuple[str, tuple[Block, ...]]) -> tuple[Attachment, ...]:
     """(title, blocks) pairs → Attachments labelled 附件, or 附件1, 附件2 … when several."""
     if len(parts) == 1:

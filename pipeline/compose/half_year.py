@@ -30,16 +30,22 @@ from pipeline.compose import (
     numbered_sections,
     period_phrase,
     standard_document,
+    supervision_basis,
+    supervision_method,
 )
 from pipeline.compose.bulletin import (
+    assessment_sentence,
     commendations,
     criticisms,
     domain_paragraph,
-    indicator_table,
+    indicator_attachment,
     notices,
     status_summary,
+    with_follow_up,
 )
+from pipeline.compose.follow_up import follow_up_section
 from pipeline.compose.notice import Escalations
+from pipeline.compose.units_table import marks_sentence, units_table
 from pipeline.document import (
     Block,
     Figure,
@@ -58,6 +64,7 @@ from pipeline.evaluate import (
     Judgement,
     Submission,
 )
+from pipeline.follow_up import FollowUp
 from pipeline.model import Report
 
 QUOTES_PER_HEADING = 3  # sentences quoted per domain and heading in the body
@@ -69,7 +76,13 @@ _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _TRAILING_PUNCTUATION = "。！？；，、 "
 
 
-def compose_half_year_summary(result: CycleResult, issue: Issue, escalated: Escalations | None = None) -> OfficialDocument:
+def compose_half_year_summary(
+    result: CycleResult,
+    issue: Issue,
+    escalated: Escalations | None = None,
+    follow: FollowUp | None = None,
+    previous: CycleResult | None = None,
+) -> OfficialDocument:
     campaign = result.campaign
     period = result.period
     if period.kind != "half" or period.index != 1:
@@ -77,14 +90,15 @@ def compose_half_year_summary(result: CycleResult, issue: Issue, escalated: Esca
     title = f"关于{campaign.name}{period_phrase(period)}工作情况的通报"
     table_name = f"{period.chinese}重点指标推进情况表"
     narrative_name = f"{period.chinese}各指标进展情况汇总"
+    units_name = f"{period.chinese}各单位推进情况表"
     latest = latest_reports(result)
-    sections = (
-        ("总体进展情况", overall(result)),
+    sections = with_follow_up((
+        ("总体进展情况", overall(result) + [Paragraph(marks_sentence(result, follow, units_name, "附件3"))]),
         ("各领域推进情况", domains(result, latest)),
         ("表扬单位", commendations(result)),
         ("通报批评单位", criticisms(result) + notices(result, escalated or {}, issue)),
         ("下半年工作重点", second_half_focus(result)),
-    )
+    ), follow_up_section(follow, bulletin=True))
     return standard_document(
         campaign,
         issue,
@@ -92,8 +106,9 @@ def compose_half_year_summary(result: CycleResult, issue: Issue, escalated: Esca
         title=title,
         body=numbered_sections(opening(result), sections),
         attachments=attachments_labelled(
-            (table_name, (indicator_table(result),)),
+            (table_name, indicator_attachment(result, previous)),
             (narrative_name, narrative_attachment(result, latest)),
+            (units_name, (units_table(result, follow),)),
         ),
         commended=tuple(u.unit for u in result.commended),
         criticised=tuple(u.unit for u in result.criticised),
@@ -109,7 +124,7 @@ def plain_percent(share: float) -> str:
 def opening(result: CycleResult) -> Paragraph:
     campaign = result.campaign
     return Paragraph(
-        f"按照{campaign.name}“月督查、季通报、半年总结、年底交账”工作要求，{campaign.issuer}对{result.period.chinese}"
+        f"{supervision_basis(campaign)}，{supervision_method(campaign, result.as_of)}，对{result.period.chinese}"
         f"{len(result.plan.tasks)}项重点任务、{len(result.judgements)}项指标的推进情况进行了总结，"
         "并对各单位报送的进展情况、存在问题和下步措施进行了梳理。现将有关情况通报如下。"
     )
@@ -124,7 +139,7 @@ def overall(result: CycleResult) -> list[Block]:
     return [
         Paragraph(
             f"截至{month}月底，{len(judgements)}项指标中，{status_summary(result, judgements)}；"
-            f"达到序时进度及以上的{good}项，占{w.percent(share)}。{note}"
+            f"达到序时进度或目标要求的{good}项，占{w.percent(share)}。{note}{assessment_sentence(result)}"
         ),
         figure,
     ]

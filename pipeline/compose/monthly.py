@@ -22,8 +22,11 @@ from pipeline.compose import (
     numbered_sections,
     period_phrase,
     standard_document,
+    supervision_basis,
+    supervision_method,
 )
-from pipeline.compose.bulletin import indicator_table, status_summary
+from pipeline.compose.bulletin import assessment_sentence, indicator_attachment, status_summary, with_follow_up
+from pipeline.compose.follow_up import follow_up_section
 from pipeline.document import (
     Block,
     Heading,
@@ -40,31 +43,34 @@ from pipeline.evaluate import (
     Judgement,
     Submission,
 )
+from pipeline.follow_up import FollowUp
 
 LAG_ORDER = (SEVERELY_LAGGING, NOT_REPORTED, LAGGING)
 SUBMISSION_COLUMNS = ("序号", "责任单位", "指标", "报送日期", "情况")
 SUBMISSION_WIDTHS = (8, 30, 56, 38, 24)
 
 
-def compose_monthly_report(result: CycleResult, issue: Issue, previous: CycleResult | None = None) -> OfficialDocument:
+def compose_monthly_report(
+    result: CycleResult, issue: Issue, previous: CycleResult | None = None, follow: FollowUp | None = None
+) -> OfficialDocument:
     campaign = result.campaign
     period = result.period
     title = f"关于{campaign.name}{period_phrase(period)}督查情况的通报"
     table_name = f"截至{period.index}月底重点指标推进情况表"
-    sections = (
+    sections = with_follow_up((
         ("总体情况", overall(result, previous)),
         ("滞后指标情况", lagging_indicators(result)),
         (f"{period.index}月份进展情况报送情况", submissions(result)),
         ("督促事项", urgings(result)),
         ("下步工作要求", requirements(result)),
-    )
+    ), follow_up_section(follow, bulletin=False, next_bulletin=next_bulletin_name(result)))
     return standard_document(
         campaign,
         issue,
         kind="monthly_report",
         title=title,
         body=numbered_sections(opening(result), sections),
-        attachments=attachments_labelled((table_name, (indicator_table(result),))),
+        attachments=attachments_labelled((table_name, indicator_attachment(result, previous))),
         slug=f"{period.label}-月度督查通报",
     )
 
@@ -73,7 +79,7 @@ def opening(result: CycleResult) -> Paragraph:
     campaign = result.campaign
     month = result.period.index
     return Paragraph(
-        f"按照{campaign.name}“月督查、季通报、半年总结、年底交账”工作要求，{campaign.issuer}对截至{month}月底"
+        f"{supervision_basis(campaign)}，{supervision_method(campaign, result.as_of)}，对截至{month}月底"
         f"{len(result.plan.tasks)}项重点任务、{len(result.judgements)}项指标的推进情况和{month}月份进展情况报送情况"
         "进行了督查。现将有关情况通报如下。"
     )
@@ -90,15 +96,16 @@ def overall(result: CycleResult, previous: CycleResult | None) -> list[Block]:
     share = good / len(judgements) if judgements else 0
     text = (
         f"截至{month}月底，{len(judgements)}项指标中，{status_summary(result, judgements)}；"
-        f"达到序时进度及以上的{good}项，占{w.percent(share)}。"
+        f"达到序时进度或目标要求的{good}项，占{w.percent(share)}。"
     )
     if previous is not None:
         text += change_sentence(good, good_count(previous), previous.period.end_month)
     behind = [j for j in judgements if j.status in LAG_ORDER]
     if behind:
         units = units_of(behind)
-        text += f"滞后（含严重滞后、未报送）指标{len(behind)}项，涉及{'、'.join(units)}{len(units)}个单位。"
-    return [Paragraph(text)]
+        involved = f"{'、'.join(units)}{len(units)}个单位" if len(units) > 1 else units[0]
+        text += f"滞后（含严重滞后、未报送）指标{len(behind)}项，涉及{involved}。"
+    return [Paragraph(text + assessment_sentence(result))]
 
 
 def change_sentence(now: int, before: int, before_month: int) -> str:
@@ -131,7 +138,9 @@ def lag_item(judgement: Judgement) -> str:
         text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
     if judgement.lagging_twice:
         text += f"，{w.lagging_twice('month')}"
-    return f"{text}。责任单位：{'、'.join(judgement.indicator.units)}。"
+    text += f"。责任单位：{'、'.join(judgement.indicator.units)}。"
+    problem = w.reported_problem(judgement)
+    return text + (f"单位反映的主要问题：{w.quoted(problem)}。" if problem else "")
 
 
 def late_or_missing(result: CycleResult) -> list[Submission]:

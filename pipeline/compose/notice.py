@@ -22,8 +22,8 @@ from typing import Callable, Sequence
 
 from pipeline import calendar
 from pipeline import wording as w
-from pipeline.compose import Issue, period_phrase
-from pipeline.document import Block, Heading, OfficialDocument, Paragraph
+from pipeline.compose import Issue, attachments_labelled, period_phrase
+from pipeline.document import Block, Heading, OfficialDocument, Paragraph, Table
 from pipeline.evaluate import (
     LAG_STATUSES,
     NOT_REPORTED,
@@ -101,7 +101,11 @@ def compose_notice(
     body.extend(problem_items(unit, result))
     body.append(Heading(1, "二、整改要求"))
     body.extend(requirements(result, issue.date, escalated))
+    if campaign.contact is not None:
+        body.append(Paragraph(f"联系人：{campaign.contact.name}，联系电话：{campaign.contact.phone}。"))
     body.append(Paragraph("特此通知。"))
+    deadline = calendar.answer_deadline(campaign, issue.date)
+    attachments = attachments_labelled((RECEIPT_TITLE, (receipt_table(issue, unit.unit, deadline),)))
     return OfficialDocument(
         kind="notice",
         layout="letter",
@@ -112,18 +116,40 @@ def compose_notice(
         title_lines=w.break_title(title),
         recipients=unit.unit,
         body=tuple(body),
-        attachment_names=(),
+        attachment_names=tuple(a.title for a in attachments),
         signature=campaign.issuer,
         date=w.chinese_date(issue.date),
+        attachments=attachments,
         unit=unit.unit,
         draft=issue.draft,
         slug=f"{period.label}-督办通知-{file_safe(unit.unit)}",
         issued=issue.date,
         cutoff=issue.cutoff or issue.date,
-        deadline=calendar.answer_deadline(campaign, issue.date),
+        deadline=deadline,
         escalated=escalated,
         answer_state=NOT_YET_DUE,
     )
+
+
+RECEIPT_TITLE = "整改情况回执"
+RECEIPT_COLUMNS = ("项目", "填写内容")
+RECEIPT_WIDTHS = (48, 108)
+
+
+def receipt_table(issue: Issue, unit: str, deadline: dt.date) -> Table:
+    """The form the unit fills in and returns with its written answer: the same fields
+    the answers workbook (sheet 反馈) reads, so the bureau can type it in as it is."""
+    rows = (
+        ("督办通知文号", issue.number or "（征求意见稿，发文时填写）"),
+        ("反馈单位", unit),
+        ("反馈期限", f"{w.chinese_date(deadline)}前"),
+        ("整改情况（问题原因、整改措施、完成情况）", ""),
+        ("是否整改到位", "□是　　□否"),
+        ("反馈日期", "　　年　　月　　日"),
+        ("联系人及联系电话", ""),
+        ("单位主要负责人（签字）", "（单位盖章）"),
+    )
+    return Table(RECEIPT_COLUMNS, rows, RECEIPT_WIDTHS)
 
 
 def file_safe(name: str) -> str:
@@ -145,7 +171,9 @@ def opening(result: CycleResult, unit: UnitResult, earlier: str | None, source: 
         f"{campaign.issuer}在{campaign.name}{cutoff_phrase(result.period)}督查中发现，你单位负责的重点指标"
         f"存在{'、'.join(kinds)}{'等' if len(kinds) > 1 else ''}问题，已在{cited(source)}中予以通报批评。"
     )
-    if earlier is not None:
+    if earlier is not None and earlier in unit.overdue:
+        text += f"你单位未按督办通知（{earlier}）要求按期书面反馈整改情况，现实行升级督办。"
+    elif earlier is not None:
         previous = calendar.previous_cutoff(campaign, result.period)
         assert previous is not None  # escalation needs a previous bulletin
         text += (
@@ -163,6 +191,8 @@ def problem_kinds(unit: UnitResult) -> list[str]:
         kinds.append("连续滞后")
     if any(j.status == NOT_REPORTED for j in unit.evidence):
         kinds.append("未报送进展情况")
+    if unit.overdue:
+        kinds.append("督办事项逾期未反馈")
     return kinds or ["进度滞后"]
 
 
@@ -209,6 +239,7 @@ def problem_items(unit: UnitResult, result: CycleResult) -> list[Block]:
     late = [s for s in late if not (s.missing and s.month == result.period.end_month)]
     if late:
         items.append(submission_item(late, result))
+    items += [f"督办通知（{number}）要求书面反馈整改情况，你单位逾期未反馈。" for number in unit.overdue]
     return [Paragraph(text, lead=f"{index}.") for index, text in enumerate(items, start=1)]
 
 
@@ -226,7 +257,8 @@ def requirements(result: CycleResult, issued: dt.date, escalated: bool) -> list[
             lead="2.",
         ),
         Paragraph(
-            f"请于{deadline}前将整改情况（问题原因、整改措施、时间节点和责任人）书面报送{campaign.issuer}。"
+            f"请于{deadline}前将整改情况（问题原因、整改措施、时间节点和责任人）书面报送{campaign.issuer}，"
+            f"并填写附件《{RECEIPT_TITLE}》一并报送；整改到位的予以销号。"
             "逾期未报送或整改不到位的，将继续通报批评，督查结果纳入年度综合考核加减分事项。",
             lead="3.",
         ),

@@ -26,8 +26,11 @@ from pipeline.compose import (
     attachments_labelled,
     numbered_sections,
     standard_document,
+    supervision_basis,
+    supervision_method,
 )
-from pipeline.compose.bulletin import commendations, criticisms, notices
+from pipeline.compose.bulletin import commendations, criticisms, notices, with_follow_up
+from pipeline.compose.follow_up import follow_up_section
 from pipeline.compose.half_year import completion_figure, plain_percent
 from pipeline.compose.notice import Escalations
 from pipeline.document import (
@@ -38,30 +41,40 @@ from pipeline.document import (
     Table,
 )
 from pipeline.evaluate import CycleResult
+from pipeline.follow_up import FollowUp
 from pipeline.model import Rules
 from pipeline.periods import Period
 
 ACCOUNT_COLUMNS = ("序号", "指标", "目标值", "完成值", "完成率", "结果", "加减分", "责任单位")
 ACCOUNT_WIDTHS = (8, 46, 14, 15, 15, 14, 14, 30)
-POINTS_COLUMNS = ("名次", "单位", "超额完成指标（项）", "未完成指标（项）", "受表扬（次）", "被通报批评（次）", "合计得分")
-POINTS_WIDTHS = (10, 36, 22, 22, 20, 22, 20)
+POINTS_COLUMNS = (
+    "名次", "单位", "超额完成指标（项）", "未完成指标（项）", "受表扬（次）", "被通报批评（次）", "督办逾期未反馈（份）", "合计得分",
+)
+POINTS_WIDTHS = (10, 32, 19, 19, 17, 19, 22, 18)
+NOTICE_COLUMNS = ("序号", "文号", "主送单位", "成文日期", "整改期限", "反馈情况", "状态")
+NOTICE_WIDTHS = (10, 36, 26, 20, 20, 24, 20)
 TOP_AND_BOTTOM = 3  # units named in the body at each end of the ranking
 
 
 def compose_year_end_account(
-    result: CycleResult, issue: Issue, assessment: YearAssessment, escalated: Escalations | None = None
+    result: CycleResult,
+    issue: Issue,
+    assessment: YearAssessment,
+    escalated: Escalations | None = None,
+    follow: FollowUp | None = None,
 ) -> OfficialDocument:
     campaign = result.campaign
     title = f"关于{campaign.name}目标任务完成情况和考核加减分结果的通报"
     account_name = f"{campaign.year}年重点指标完成情况表"
     points_name = f"{campaign.year}年各单位考核加减分及排名表"
-    sections = (
+    notices_name = f"{campaign.year}年督办通知落实情况表"
+    sections = with_follow_up((
         ("年度目标完成情况", targets(result, assessment)),
         ("第四季度表扬和通报批评情况", fourth_quarter(result, escalated or {}, issue)),
         ("全年表扬和通报批评情况", year_record(assessment)),
         ("考核加减分及排名", points(assessment, points_name)),
         ("工作要求", requirements(result, assessment, issue.date)),
-    )
+    ), year_follow_up(follow, notices_name))
     return standard_document(
         campaign,
         issue,
@@ -71,11 +84,20 @@ def compose_year_end_account(
         attachments=attachments_labelled(
             (account_name, (account_table(result, assessment),)),
             (points_name, (points_table(assessment),)),
+            *([(notices_name, (notices_table(follow),))] if follow and follow.notices else []),
         ),
         commended=tuple(u.unit for u in result.commended),
         criticised=tuple(u.unit for u in result.criticised),
         slug=f"{campaign.year}-年底交账通报",
     )
+
+
+def year_follow_up(follow: FollowUp | None, notices_name: str) -> tuple[str, list[Block]] | None:
+    section = follow_up_section(follow, bulletin=True)
+    if section is None:
+        return None
+    heading, blocks = section
+    return heading, [*blocks, Paragraph(f"全年督办通知及其落实情况详见附件3《{notices_name}》。")]
 
 
 def fourth_quarter(result: CycleResult, escalated: Escalations, issue: Issue) -> list[Block]:
@@ -92,7 +114,7 @@ def fourth_quarter(result: CycleResult, escalated: Escalations, issue: Issue) ->
 def opening(result: CycleResult) -> Paragraph:
     campaign = result.campaign
     return Paragraph(
-        f"按照{campaign.name}“月督查、季通报、半年总结、年底交账”工作要求，{campaign.issuer}对照年度目标，"
+        f"{supervision_basis(campaign)}，{supervision_method(campaign, result.as_of)}，"
         f"对{len(result.plan.tasks)}项重点任务、{len(result.judgements)}项指标的全年完成情况逐项进行了核实交账，"
         "并按照规则计算了各责任单位的考核加减分。现将有关情况通报如下。"
     )
@@ -236,7 +258,8 @@ def rules_paragraph(assessment: YearAssessment) -> Paragraph:
         f"按照年度综合考核加减分规则，超额完成年度目标{plain_percent(rules.exceed_margin)}以上的指标每项加"
         f"{w.number(rules.points_exceeded)}分，未完成年度目标的指标每项减{w.number(-rules.points_unmet)}分；"
         f"全年每受表扬一次加{w.number(rules.points_commended)}分，每被通报批评一次减"
-        f"{w.number(-rules.points_criticised)}分。计入的表扬和通报批评以{documents}为准"
+        f"{w.number(-rules.points_criticised)}分；督办通知截至年底仍逾期未反馈的，每份减{w.number(-rules.points_unanswered)}分。"
+        f"计入的表扬和通报批评以{documents}为准"
     )
     text += (
         "；月度督查通报和督办通知不另计分。多个单位共同负责的指标，各责任单位分别计分。"
@@ -273,11 +296,26 @@ def points_table(assessment: YearAssessment) -> Table:
             str(len(u.unmet)),
             str(len(u.commended)),
             str(len(u.criticised)),
+            str(u.unanswered),
             signed(u.total),
         )
         for u in assessment.units
     )
     return Table(POINTS_COLUMNS, rows, POINTS_WIDTHS)
+
+
+def notices_table(follow: FollowUp) -> Table:
+    """Every notice issued before the account, with its answer and its state at the year end."""
+    rows = []
+    for index, status in enumerate(follow.notices, start=1):
+        notice = status.notice
+        first = status.answers[0] if status.answers else None
+        answered = f"{w.chinese_date(first.arrived)}反馈" if first else "未反馈"
+        rows.append((
+            str(index), status.number, status.unit, w.chinese_date(notice.issued) if notice.issued else "",
+            w.chinese_date(notice.deadline) if notice.deadline else "", answered, status.state,
+        ))
+    return Table(NOTICE_COLUMNS, tuple(rows), NOTICE_WIDTHS)
 
 
 # requirements -------------------------------------------------------------------------------

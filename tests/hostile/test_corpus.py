@@ -23,20 +23,22 @@ from openpyxl import load_workbook
 
 from pipeline.cli import main
 from pipeline.filenames import MAX_NAME_BYTES, clash_key, is_reserved
+from pipeline.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE
 from tests import campaign_factory as cf
 from tests.hostile.corpus import CASES, SECRET, Case, make_case
 
 ROOT = Path(__file__).resolve().parents[2]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 EARLIER = "2024-Q3"  # a folder of earlier outputs that a failed build must leave alone
-REGISTRY = "registry.sqlite"
+# The record a build keeps beside the inputs: its file, its backup copy and the build lock.
+RECORD_FILES = (RECORD_FILE, RECORD_FILE + BACKUP_SUFFIX, LOCK_FILE)
 
 
 def snapshot(folder: Path, skip: tuple[Path, ...]) -> dict[str, bytes | str]:
     """Every entry under ``folder`` but those under ``skip``, by content (links by target)."""
     found: dict[str, bytes | str] = {}
     for path in sorted(folder.rglob("*")):
-        if any(path == s or s in path.parents for s in skip) or path.name == REGISTRY:
+        if any(path == s or s in path.parents for s in skip) or path.name in RECORD_FILES:
             continue
         if path.is_symlink():
             found[str(path)] = f"-> {os.readlink(path)}"
