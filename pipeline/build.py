@@ -339,7 +339,7 @@ def publication(period: Period, document: OfficialDocument, serials: dict[str, i
     assert document.issued is not None and document.cutoff is not None
     return Publication(
         key, serials[key], document.kind, document.unit, document.title, document.issued, document.cutoff,
-        document.deadline, document.escalated, document.commended, document.criticised,
+        document.deadline, document.escalated, document.commended, document.criticised, document.subjects,
     )
 
 

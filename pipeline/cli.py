@@ -104,7 +104,7 @@ def init(directory: Path) -> None:
     ignore = shutil.ignore_patterns(RECORD_FILE, RECORD_FILE + BACKUP_SUFFIX, LOCK_FILE)
     shutil.copytree(SAMPLE_INPUTS, target, dirs_exist_ok=True, ignore=ignore)
     click.echo(f"已在 {directory} 建立工作区，示例数据位于 {target}")
-    click.echo(f"下一步：cd {directory} && bulletin check && bulletin build 2023-Q3")
+    click.echo(f"下一步：cd {directory} && bulletin check && bulletin build 2023 --all（按时间顺序生成全年公文）")
 
 
 @main.command(name="check")
@@ -137,10 +137,15 @@ def tell_waiting() -> None:
     click.echo("同一工作区的另一次生成正在进行，等待其完成后开始……", err=True)
 
 
+ANSWER_FORMS = ("answers", "反馈", "整改反馈")
+
+
 def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str):
+    if value.strip() in ANSWER_FORMS:
+        return "answers"
     month = parse_month(value)
     if month is None:
-        raise click.BadParameter(f"月份“{value}”应写作 年-月，如 2023-10")
+        raise click.BadParameter(f"月份“{value}”应写作 年-月，如 2023-10；整改反馈表写作 answers")
     return month
 
 
@@ -149,8 +154,13 @@ def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str)
 @inputs_option
 @out_option("输出文件夹，填报表写入其下的 forms/MONTH/")
 @click.option("--due", callback=parse_date_option, help="报送截止日期，如 2023-11-05（默认为次月 report_due_day 日）")
-def forms_command(month, inputs_dir: Path, out_dir: Path, due) -> None:
-    """为每个责任单位生成 MONTH 月的填报表（如 2023-10），预填其指标、目标和序时进度。"""
+@click.option("--date", "as_of", callback=parse_date_option, help="整改反馈表：按此日期判断哪些督办通知尚未销号（默认今天）")
+def forms_command(month, inputs_dir: Path, out_dir: Path, due, as_of) -> None:
+    """为每个责任单位生成 MONTH 月的填报表（如 2023-10），预填其指标、目标和序时进度；
+    MONTH 写作 answers 时，为每个有未销号督办通知的单位生成整改反馈表。"""
+    if month == "answers":
+        answer_forms_command(inputs_dir, out_dir, as_of or dt.date.today())
+        return
     year, number = month
     with exit_cleanly(on_bad_input="未生成任何文件。", on_failure="未生成任何文件。"):
         made = make_forms(check(inputs_dir), out_dir, year, number, due)
@@ -158,6 +168,20 @@ def forms_command(month, inputs_dir: Path, out_dir: Path, due) -> None:
     for path in made.files:
         click.echo(f"  {path.name}")
     click.echo(f"各单位填好后，把表格原样放入 {inputs_dir / 'reports' / made.folder.name}/，再运行 bulletin check。")
+
+
+def answer_forms_command(inputs_dir: Path, out_dir: Path, as_of: dt.date) -> None:
+    from pipeline.answer_forms import make_answer_forms
+
+    with exit_cleanly(on_bad_input="未生成任何文件。", on_failure="未生成任何文件。"):
+        made = make_answer_forms(check(inputs_dir), CampaignRecord(inputs_dir / RECORD_FILE), out_dir, as_of)
+    if not made.files:
+        click.echo(f"截至{as_of.isoformat()}没有未销号的督办通知，未生成整改反馈表。")
+        return
+    click.secho(f"已生成 {len(made.files)} 份整改反馈表，位于 {made.folder}：", fg="green")
+    for path in made.files:
+        click.echo(f"  {path.name}")
+    click.echo(f"各单位填好后，把表格原样放入 {inputs_dir / 'answers'}/，再运行 bulletin check。")
 
 
 @main.command(name="build")

@@ -121,6 +121,7 @@ class OfficialDocument:
     deadline: dt.date | None = None
     escalated: bool = False
     answer_state: str = ""  # a notice's answer as known at the build (未到期, 按期反馈 …)
+    subjects: tuple[str, ...] = ()  # a notice's indicators behind the criticism ("1-1 实施重大项目")
 
     @property
     def marking(self) -> str:

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS documents (
     escalated INTEGER NOT NULL DEFAULT 0,
     commended TEXT NOT NULL DEFAULT '[]',
     criticised TEXT NOT NULL DEFAULT '[]',
+    subjects TEXT NOT NULL DEFAULT '[]',
     state TEXT NOT NULL,
     published_at TEXT NOT NULL,
     PRIMARY KEY (code, year, serial),
@@ -61,8 +62,10 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 COLUMNS = (
     "code", "year", "serial", "key", "period", "kind", "unit", "title", "issued", "cutoff", "deadline",
-    "escalated", "commended", "criticised", "state", "published_at",
+    "escalated", "commended", "criticised", "subjects", "state", "published_at",
 )
+# Columns a record written by an earlier version lacks; added with their defaults.
+ADDED_LATER = {"subjects": "TEXT NOT NULL DEFAULT '[]'"}
 _NUMBER = re.compile(r"^(?P<code>.+)〔(?P<year>\d{4})〕(?P<serial>\d+)号$")
 
 
@@ -96,6 +99,7 @@ class RecordedDocument:
     commended: tuple[str, ...]
     criticised: tuple[str, ...]
     state: str
+    subjects: tuple[str, ...] = ()  # a notice's indicators
 
     @property
     def number(self) -> str:
@@ -117,6 +121,7 @@ class Publication:
     escalated: bool = False
     commended: tuple[str, ...] = ()
     criticised: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
 
 
 class NumberPlan:
@@ -235,7 +240,7 @@ class CampaignRecord:
             code, year, entry.serial, entry.key, period_label, entry.kind, entry.unit, entry.title,
             iso(entry.issued), iso(entry.cutoff), iso(entry.deadline), int(entry.escalated),
             json.dumps(list(entry.commended), ensure_ascii=False), json.dumps(list(entry.criticised), ensure_ascii=False),
-            PUBLISHED, now,
+            json.dumps(list(entry.subjects), ensure_ascii=False), PUBLISHED, now,
         )
         connection.execute(
             f"INSERT OR REPLACE INTO documents ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", values
@@ -290,6 +295,10 @@ def prepare(connection: sqlite3.Connection) -> None:
     if "numbers" in tables:
         migrate_numbers(connection)
     columns = {row[1] for row in connection.execute("PRAGMA table_info(documents)")}
+    for column, declaration in ADDED_LATER.items():
+        if column not in columns and columns:
+            connection.execute(f"ALTER TABLE documents ADD COLUMN {column} {declaration}")
+            columns.add(column)
     missing = [column for column in COLUMNS if column not in columns]
     if missing:
         raise sqlite3.OperationalError(f"no such column: {', '.join(missing)}")
@@ -305,7 +314,7 @@ def migrate_numbers(connection: sqlite3.Connection) -> None:
             period, kind, unit = (key.split("/") + ["", ""])[:3]
             connection.execute(
                 f"INSERT OR IGNORE INTO documents ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                (code, year, serial, key, period, kind, unit or None, title, None, None, None, 0, "[]", "[]",
+                (code, year, serial, key, period, kind, unit or None, title, None, None, None, 0, "[]", "[]", "[]",
                  PUBLISHED, assigned),
             )
         connection.execute("DROP TABLE numbers")
@@ -317,10 +326,11 @@ def migrate_numbers(connection: sqlite3.Connection) -> None:
 
 def recorded(row: tuple) -> RecordedDocument:
     (code, year, serial, key, period, kind, unit, title, issued, cutoff, deadline,
-     escalated, commended, criticised, state, _published_at) = row
+     escalated, commended, criticised, subjects, state, _published_at) = row
     return RecordedDocument(
         code, year, serial, key, period, kind, unit, title, date_or_none(issued), date_or_none(cutoff),
         date_or_none(deadline), bool(escalated), tuple(json.loads(commended)), tuple(json.loads(criticised)), state,
+        tuple(json.loads(subjects)),
     )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.intake import REJECTED, USED, IntakeFile, IntakeRow, Ledger
+from pipeline.intake import REJECTED, UNFILLED, USED, IntakeFile, IntakeRow, Ledger
 from pipeline.load import ANSWER_REQUIRED, RawRow, RawTable
 from pipeline.model import Answer
 from pipeline.problems import ProblemLog
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pipeline.validate import UnitResolver
 
 ANSWERS_LABEL = "整改反馈"  # the ledger's "month" column for answer rows
+TYPED_BY_THE_UNIT = ("反馈日期", "整改情况", "整改到位")
 RECTIFIED = {"是": True, "否": False, "已整改到位": True, "未整改到位": False, "Y": True, "N": False, "√": True}
 # 老城督查〔2023〕7号, also typed with [] 【】 () （） or without 号.
 _NUMBER = re.compile(r"^(?P<code>.+?)[〔\[【（(](?P<year>\d{4})[〕\]】）)](?P<serial>\d+)号?$")
@@ -73,6 +74,10 @@ def validate_answer_row(
     table: RawTable, row: RawRow, resolver: UnitResolver, entry: IntakeRow, log: ProblemLog
 ) -> Answer | None:
     at = lambda column: table.location(row.number, column)  # noqa: E731
+    if all(row.cells.get(column) is None for column in TYPED_BY_THE_UNIT):
+        # A prefilled row of an answer form (bulletin forms answers) the unit left empty.
+        entry.settle(UNFILLED, "未填写反馈日期、整改情况和整改到位，本行不作为反馈")
+        return None
     before = len(log.problems)
     for column in ANSWER_REQUIRED:
         if row.cells.get(column) is None:

@@ -64,6 +64,8 @@ def main() -> None:
         start = time.perf_counter()
         renderers = Renderers.load(TEMPLATES)
         print(row("set-up of the renderers (fonts, templates)", [time.perf_counter() - start]))
+        # The year once, in date order: the answers to notices name numbers the record must hold.
+        build_all(inputs, work / "outputs", int(args.periods[-1][:4]), BuildOptions(draft=False), renderers=renderers)
         for label in args.periods:
             period = parse_period(label)
             options = BuildOptions(draft=False)

@@ -64,19 +64,17 @@ def soffice() -> str:
 
 
 def build_sample(folder: Path) -> list[Path]:
-    """The sample campaign's documents of every kind, into ``folder`` (the inputs are copied:
-    a build allocates numbers in the registry)."""
-    from pipeline.build import TEMPLATES, build
-    from pipeline.periods import parse_period
+    """The sample campaign's year into ``folder`` (the inputs are copied: a build records
+    numbers in the registry), in date order as its answers to notices need; the folders
+    of one cut-off of each kind are checked."""
+    from pipeline.build import TEMPLATES, build_all
     from pipeline.render import Renderers
 
     inputs = folder / "inputs"
     ignore = shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock")
     shutil.copytree(REPO_ROOT / "inputs", inputs, ignore=ignore)
-    renderers = Renderers.load(TEMPLATES)
-    return [
-        build(inputs, folder / "build", parse_period(label), renderers=renderers).folder for label in SAMPLE_PERIODS
-    ]
+    results = build_all(inputs, folder / "build", 2023, renderers=Renderers.load(TEMPLATES))
+    return [result.folder for result in results if result.folder.name in SAMPLE_PERIODS]
 
 
 def convert(docx_files: list[Path], out: Path, profile: Path) -> tuple[int, str]:

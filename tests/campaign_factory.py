@@ -119,3 +119,18 @@ DEFAULT_MONTHS = {
     8: {"A1-1": 780, "A1-2": 1.5, "A2-1": 66, "B1-1": "滞后", "A2-2": 81},
     9: {"A1-1": 1000, "A1-2": 1.8, "A2-1": 95, "B1-1": "已完成", "A2-2": 85},
 }
+
+
+ANSWER_HEADER = ("文号", "反馈单位", "反馈日期", "整改情况", "整改到位")
+
+
+def write_answers(root: Path, name: str, rows: list[tuple[Any, ...]], sheet: str = "反馈") -> Path:
+    """inputs/answers/<name>.xlsx with the 反馈 sheet of inputs.md."""
+    workbook = Workbook()
+    workbook.active.title = sheet
+    write_rows(workbook.active, ANSWER_HEADER, rows)
+    folder = root / "answers"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.xlsx"
+    workbook.save(path)
+    return path

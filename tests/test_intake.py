@@ -123,12 +123,13 @@ def test_the_messy_folder_builds_with_its_ledger(messy, tmp_path):
 
 
 def data_rows_counted_independently(root: Path) -> int:
-    """Non-blank rows under the header of every sample report, read with openpyxl alone."""
+    """Non-blank rows under the header of every sample report and answer, read with openpyxl alone."""
     total = 0
-    for path in sorted((root / "reports").rglob("*.xlsx")):
-        sheet = load_workbook(path, read_only=True)["填报"]
-        rows = list(sheet.iter_rows(values_only=True))
-        total += sum(1 for row in rows[1:] if any(value not in (None, "") for value in row))
+    for folder, sheet_name in (("reports", "填报"), ("answers", "反馈")):
+        for path in sorted((root / folder).rglob("*.xlsx")):
+            sheet = load_workbook(path, read_only=True)[sheet_name]
+            rows = list(sheet.iter_rows(values_only=True))
+            total += sum(1 for row in rows[1:] if any(value not in (None, "") for value in row))
     return total
 
 
@@ -137,7 +138,7 @@ def test_the_sample_campaign_reconciles():
     ledger = inputs.ledger
     assert ledger.rows_in == data_rows_counted_independently(SAMPLE)
     assert ledger.reconciles()
-    assert ledger.counts()[USED] == len(inputs.reports)
+    assert ledger.counts()[USED] == len(inputs.reports) + len(inputs.answers)
     assert ledger.counts()[REJECTED] == 0
 
 

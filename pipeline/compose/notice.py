@@ -128,6 +128,7 @@ def compose_notice(
         deadline=deadline,
         escalated=escalated,
         answer_state=NOT_YET_DUE,
+        subjects=tuple(f"{j.indicator.id} {j.indicator.name}" for j in lagging(unit)),
     )
 
 
