@@ -229,3 +229,16 @@ def test_an_answer_after_the_cutoff_waits_for_the_next_document(after_q1, render
     cf.write_answers(root, "反馈", [("东湖督〔2024〕99号", "乙局", dt.date(2024, 5, 30), "", "")])
     built = build(root, out, parse_period("2024-04"), renderers=renderers)
     assert built.result.as_of < dt.date(2024, 5, 30)
+
+
+def test_a_unit_that_is_not_supervised_is_reported_but_never_judged(tmp_path, renderers):
+    root = hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))
+    units = [unit + (("否",) if unit[0] == "乙局" else ("是",)) for unit in hc.UNITS]
+    cf.write_plan(root, units=units, tasks=hc.TASKS, indicators=hc.INDICATORS,
+                  unit_header=cf.UNIT_HEADER + ("督查对象",))
+    built = build(root, tmp_path / "out", parse_period("2024-Q1"), renderers=renderers)
+    # 乙局's I2 is 严重滞后 at the end of March: reported with its figures, never criticised.
+    assert [u.unit for u in built.result.criticised] == []
+    assert [d.document.kind for d in built.documents] == ["quarterly_bulletin"]
+    text = html_text(built.folder / built.documents[0].files["html"])
+    assert "乙局" in text and "改造老旧管网" in text
