@@ -110,6 +110,7 @@ class YearAssessment:
     record: tuple[Checkpoint, ...]
     units: tuple[UnitPoints, ...]  # ranked, best first; ties share a rank
     rules: Rules
+    share_accounts: tuple[FinalAccount, ...] = ()  # each unit's own share (分解) at the year end
 
     @cached_property
     def done(self) -> tuple[FinalAccount, ...]:
@@ -172,9 +173,12 @@ def assess_year(
     unanswered = unanswered or {}
     rules = inputs.campaign.rules
     accounts = tuple(final_account(j, rules) for j in result.judgements)
-    judged = [u.name for u in inputs.plan.units if any(u.name in a.indicator.units for a in accounts)]
-    points = [unit_points(unit, accounts, record, rules, unanswered.get(unit, 0)) for unit in judged]
-    return YearAssessment(accounts, record, rank_units(points), rules)
+    # A unit with a share of an indicator is accountable for that share (plan sheet 分解).
+    share_accounts = tuple(final_account(j, rules) for j in result.share_judgements)
+    everything = accounts + share_accounts
+    judged = [u.name for u in inputs.plan.units if any(u.name in a.indicator.units for a in everything)]
+    points = [unit_points(unit, everything, record, rules, unanswered.get(unit, 0)) for unit in judged]
+    return YearAssessment(accounts, record, rank_units(points), rules, share_accounts)
 
 
 def assessment_entries(assessment: YearAssessment) -> list[dict]:

@@ -122,6 +122,8 @@ class CycleResult:
     as_of: dt.date  # the last day of data judged
     # Reports of earlier months that missed the previous cut-off and came since (补报).
     made_good: tuple[Submission, ...] = ()
+    # Units judged on their share of an indicator (plan sheet 分解), apart from the indicators.
+    share_judgements: tuple[Judgement, ...] = ()
 
     @cached_property
     def commended(self) -> tuple[UnitResult, ...]:
@@ -211,7 +213,7 @@ def judge(indicator: Indicator, month: int, step: int, known: "KnownReports", ru
     judgement = None
     for cutoff, at in judged_months(indicator, month, step):
         previous = judgement.status if judgement else None
-        report = known.report(indicator.id, at, known.as_of(cutoff))
+        report = known.report(indicator, at, known.as_of(cutoff))
         judgement = Judgement(
             indicator, at, status_of(indicator, report, at, previous, rules), report, benchmark(indicator, at), previous
         )
@@ -234,11 +236,18 @@ class KnownReports:
     """The reports as each cut-off knew them: one that arrived after a cut-off's
     as-of date is not there yet (an undated report counts as arrived, late)."""
 
-    by_month: dict[tuple[str, int], Report]
+    by_month: dict[tuple[str, str, int], Report]  # (indicator, share holder or "", month)
     as_of: AsOf
 
-    def report(self, indicator_id: str, month: int, as_of: dt.date) -> Report | None:
-        report = self.by_month.get((indicator_id, month))
+    @classmethod
+    def of(cls, reports: tuple[Report, ...], as_of: AsOf) -> "KnownReports":
+        return cls({(r.indicator_id, r.unit if r.share else "", r.month): r for r in reports}, as_of)
+
+    def get(self, indicator: Indicator, month: int) -> Report | None:
+        return self.by_month.get((indicator.id, indicator.share_unit or "", month))
+
+    def report(self, indicator: Indicator, month: int, as_of: dt.date) -> Report | None:
+        report = self.get(indicator, month)
         if report is None or not arrived(report, as_of):
             return None
         return report
@@ -260,10 +269,10 @@ def submissions_for(
     found = []
     for month in months:
         due = calendar.report_due(campaign, month)
-        for indicator in inputs.plan.indicators:
+        for indicator in inputs.plan.indicators + inputs.plan.share_indicators:
             if not calendar.is_due(indicator, month):
                 continue  # a month not due is neither missing nor late
-            report = known.by_month.get((indicator.id, month))
+            report = known.get(indicator, month)
             if report is not None and arrived(report, as_of):
                 late = work.working_days_late(due, report.submitted) if report.submitted else 0
                 found.append(Submission(report.unit, indicator.id, month, report.submitted, due, False, late))
@@ -313,26 +322,29 @@ def evaluate(inputs: Inputs, period: Period, as_of: AsOf) -> CycleResult:
     """Judge the cut-off of ``period`` (a document period, see calendar.resolve) on what
     had arrived by ``as_of(period.end_month)``; earlier cut-offs on their own dates."""
     campaign = inputs.campaign
-    known = KnownReports({(report.indicator_id, report.month): report for report in inputs.reports}, as_of)
+    known = KnownReports.of(inputs.reports, as_of)
     today = as_of(period.end_month)
     step = calendar.step_months(period)
     judged = (judge(indicator, period.end_month, step, known, campaign.rules) for indicator in inputs.plan.indicators)
     judgements = tuple(j for j in judged if j is not None)
+    shared = (judge(share, period.end_month, step, known, campaign.rules) for share in inputs.plan.share_indicators)
+    share_judgements = tuple(j for j in shared if j is not None)
     submissions = submissions_for(inputs, period.months, known, today)
     window = set(calendar.window(period))
     bulletin = calendar.cycle_class(period) == "bulletin"
     units = []
-    for unit in inputs.plan.units:
-        own = tuple(j for j in judgements if unit.name in j.indicator.units)
+    # Departments first, then streets and towns, each in the plan's order: documents name them so.
+    for unit in sorted(inputs.plan.units, key=lambda u: u.is_local):
+        own = tuple(j for j in judgements + share_judgements if unit.name in j.indicator.units)
         if not own:
             continue  # units with no indicator of their own are not judged
         own_submissions = tuple(s for s in submissions if s.unit == unit.name and s.month in window)
         verdict, evidence = unit_verdict(own, own_submissions) if bulletin and unit.supervised else (None, ())
         units.append(UnitResult(unit.name, own, own_submissions, verdict, evidence))
     period_reports = tuple(
-        r for r in inputs.reports if r.month in period.months and arrived(r, today)
+        r for r in inputs.reports if r.month in period.months and arrived(r, today) and not r.share
     )
     return CycleResult(
         period, campaign, inputs.plan, judgements, tuple(units), submissions, period_reports, today,
-        made_good_since(inputs, period, known, today),
+        made_good_since(inputs, period, known, today), share_judgements,
     )

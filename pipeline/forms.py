@@ -135,8 +135,9 @@ def unit_forms(inputs: Inputs, month: int) -> list[UnitForm]:
     forms = []
     for unit in inputs.plan.units:
         rows = tuple(
-            FormRow(indicator, benchmark(indicator, month), last_report(inputs.reports, indicator.id, month))
-            for indicator in inputs.plan.indicators
+            FormRow(indicator, benchmark(indicator, month), last_report(inputs.reports, indicator, month))
+            # The unit's own indicators, then its shares of others' (plan sheet 分解).
+            for indicator in inputs.plan.indicators + inputs.plan.share_indicators
             if unit.name in indicator.units and calendar.is_due(indicator, month)
         )
         if rows:
@@ -144,8 +145,11 @@ def unit_forms(inputs: Inputs, month: int) -> list[UnitForm]:
     return forms
 
 
-def last_report(reports: tuple[Report, ...], indicator_id: str, month: int) -> Report | None:
-    earlier = [r for r in reports if r.indicator_id == indicator_id and r.month < month]
+def last_report(reports: tuple[Report, ...], indicator: Indicator, month: int) -> Report | None:
+    earlier = [
+        r for r in reports
+        if r.indicator_id == indicator.id and r.month < month and (r.unit if r.share else None) == indicator.share_unit
+    ]
     return max(earlier, key=lambda r: r.month, default=None)
 
 
@@ -197,7 +201,7 @@ def write_row(sheet: Worksheet, number: int, unit: str, row: FormRow, month: int
     last = row.last
     values = {
         "指标编号": indicator.id,
-        "指标名称": indicator.name,
+        "指标名称": indicator.name + ("（本单位分解任务）" if indicator.is_share else ""),
         "填报单位": unit,
         "类型": indicator.type,
         "计量单位": indicator.measure,

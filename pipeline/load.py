@@ -33,6 +33,7 @@ from pipeline.problems import ProblemLog
 from pipeline.values import name_key, printable, read_text, shown
 
 PLAN_SHEETS = ("单位", "任务", "指标")
+SHARES_SHEET = "分解"  # optional: targets broken down to the units that carry them
 REPORT_SHEET = "填报"
 ANSWER_SHEET = "反馈"
 ANSWER_REQUIRED = ("文号", "反馈单位", "反馈日期")
@@ -42,6 +43,7 @@ SHEET_COLUMNS = {
     "单位": ("单位名称", "别名", "类型", "督查对象"),
     "任务": ("任务编号", "领域", "任务内容", "牵头单位", "配合单位"),
     "指标": ("指标编号", "任务编号", "指标名称", "计量单位", "目标值", "比较", "类型", "责任单位", "季度目标", "报送频次"),
+    SHARES_SHEET: ("指标编号", "单位", "目标值", "季度目标"),
     REPORT_SHEET: ("指标编号", "填报单位", "完成值", "进展情况", "存在问题", "下步措施", "报送日期"),
     ANSWER_SHEET: ("文号", "反馈单位", "反馈日期", "整改情况", "整改到位"),
 }
@@ -174,7 +176,8 @@ def load_plan(root: Path, log: ProblemLog) -> dict[str, RawTable]:
         if book is None:
             return {}
         tables = {}
-        for name in PLAN_SHEETS:
+        present = {name_key(grid.name) for grid in book.grids if grid.name is not None}
+        for name in PLAN_SHEETS + ((SHARES_SHEET,) if SHARES_SHEET in present else ()):
             grid = named_grid(book, name, log)
             if grid is not None:
                 tables[name] = grid_to_table(grid, book, SHEET_COLUMNS[name], {}, log)
@@ -189,6 +192,11 @@ def load_plan(root: Path, log: ProblemLog) -> dict[str, RawTable]:
             book = open_book(path, root, log)
             if book is not None:
                 tables[name] = grid_to_table(book.grids[0], book, SHEET_COLUMNS[name], {}, log)
+        shares = csv_folder / f"{SHARES_SHEET}.csv"
+        if shares.is_file():
+            book = open_book(shares, root, log)
+            if book is not None:
+                tables[SHARES_SHEET] = grid_to_table(book.grids[0], book, SHEET_COLUMNS[SHARES_SHEET], {}, log)
         return tables
     log.add(Location("plan.xlsx"), f"找不到任务方案（应为 {root}/plan.xlsx 或 plan/ 下的 CSV 文件）")
     return {}

@@ -7,6 +7,7 @@ always be traced back to a row a user can open.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 Comparison = Literal[">=", "<="]
 IndicatorType = Literal["累计", "水平", "定性"]
 QUALITATIVE_VALUES = ("已完成", "推进中", "滞后")
+LOCAL_TYPES = ("街道", "乡镇")
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,11 @@ class Unit:
     # reported with its figures but never commended, criticised or sent a notice.
     supervised: bool = True
 
+    @property
+    def is_local(self) -> bool:
+        """A street or town: ranked, praised and criticised apart from the departments."""
+        return self.type in LOCAL_TYPES
+
 
 @dataclass(frozen=True)
 class Task:
@@ -118,10 +125,28 @@ class Indicator:
     checkpoints: tuple[float, float, float, float] | None = None
     location: Location | None = None
     report_every: ReportEvery = "month"  # 报送频次, else the campaign's report_every
+    # Set on the indicator as one unit's share of it (plan sheet 分解): the unit, and
+    # target and checkpoints are that unit's own.
+    share_unit: str | None = None
 
     @property
     def is_ceiling(self) -> bool:
         return self.comparison == "<="
+
+    @property
+    def is_share(self) -> bool:
+        return self.share_unit is not None
+
+
+@dataclass(frozen=True)
+class Share:
+    """One unit's part of an indicator's target (plan sheet 分解, a 目标分解计划)."""
+
+    indicator_id: str
+    unit: str
+    target: float | None  # None for 定性
+    checkpoints: tuple[float, float, float, float] | None = None
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +154,27 @@ class Plan:
     units: tuple[Unit, ...]
     tasks: tuple[Task, ...]
     indicators: tuple[Indicator, ...]
+    shares: tuple[Share, ...] = ()
+
+    @property
+    def share_indicators(self) -> tuple[Indicator, ...]:
+        """Each share as the indicator its unit is judged on: same measure and rules,
+        the unit's own target and checkpoints."""
+        by_id = {indicator.id: indicator for indicator in self.indicators}
+        return tuple(
+            dataclasses.replace(
+                by_id[share.indicator_id], target=share.target, checkpoints=share.checkpoints,
+                units=(share.unit,), share_unit=share.unit, location=share.location,
+            )
+            for share in self.shares
+            if share.indicator_id in by_id
+        )
+
+    def share_holders(self, indicator_id: str) -> tuple[str, ...]:
+        return tuple(share.unit for share in self.shares if share.indicator_id == indicator_id)
+
+    def unit_type(self, name: str) -> str:
+        return next((unit.type for unit in self.units if unit.name == name), "")
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -153,6 +199,7 @@ class Report:
     next_steps: str = ""
     submitted: dt.date | None = None
     location: Location | None = None
+    share: bool = False  # the unit's figure for its own share (分解), not the indicator's total
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Callable, TypeVar
 
 from pipeline.fonts import printable_characters
 from pipeline.intake import REJECTED, SUPERSEDED, UNFILLED, USED, IntakeFile, IntakeRow, Ledger
-from pipeline.load import RawInputs, RawReportFile, RawRow, RawTable
+from pipeline.load import SHARES_SHEET, RawInputs, RawReportFile, RawRow, RawTable
 from pipeline.model import (
     QUALITATIVE_VALUES,
     Campaign,
@@ -25,6 +25,7 @@ from pipeline.model import (
     Plan,
     Report,
     Rules,
+    Share,
     Task,
     Unit,
 )
@@ -256,7 +257,49 @@ def validate_plan(tables: dict[str, RawTable], log: ProblemLog, report_every: st
     resolver = UnitResolver(units)
     tasks = validate_tasks(tables.get("任务"), resolver, log)
     indicators = validate_indicators(tables.get("指标"), {task.id for task in tasks}, resolver, log, report_every)
-    return Plan(tuple(units), tuple(tasks), tuple(indicators))
+    shares = validate_shares(tables.get(SHARES_SHEET), {i.id: i for i in indicators}, resolver, log)
+    return Plan(tuple(units), tuple(tasks), tuple(indicators), tuple(shares))
+
+
+def validate_shares(
+    table: RawTable | None, indicators: dict[str, Indicator], resolver: UnitResolver, log: ProblemLog
+) -> list[Share]:
+    """Sheet 分解: each row one unit's own target for an indicator (a 目标分解计划)."""
+    if table is None or not has_columns(table, ("指标编号", "单位"), log):
+        return []
+    shares: list[Share] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in table.rows:
+        at = lambda column, row=row: table.location(row.number, column)  # noqa: E731
+        before = len(log.problems)
+        indicator_id = id_cell(row, "指标编号")
+        indicator = indicators.get(indicator_id)
+        if not indicator_id:
+            log.add(at("指标编号"), "“指标编号”为必填项")
+        elif indicator is None:
+            log.add(at("指标编号"), f"指标编号“{indicator_id}”在工作表“指标”中不存在{suggestion(indicator_id, list(indicators))}")
+        unit = resolver.resolve(row.cells["单位"], at("单位"), log) if row.cells.get("单位") is not None else None
+        if row.cells.get("单位") is None:
+            log.add(at("单位"), "“单位”为必填项：填写承担分解任务的单位")
+        target = None
+        if indicator is not None and indicator.type != "定性":
+            target = parsed(row, "目标值", parse_number, at, log, required=True)
+            if target is not None and target <= 0:
+                log.add(at("目标值"), f"分解目标值应大于 0，而不是“{row.cells['目标值']}”")
+        elif indicator is not None and row.cells.get("目标值") is not None:
+            log.add(at("目标值"), f"指标 {indicator_id} 为定性指标，分解时不填目标值（各单位报送已完成、推进中或滞后）")
+        checkpoints = validate_checkpoints(row, indicator.type if indicator else "累计", at, log)
+        if indicator is not None and unit is not None and unit in indicator.units:
+            log.add(at("单位"), f"{unit}是指标 {indicator_id} 的责任单位，报送的是全区总数，不能同时列为分解单位")
+        key = (indicator_id, unit or "")
+        if unit is not None and key in seen:
+            log.add(at("单位"), f"{unit}的指标 {indicator_id} 分解目标重复，已在第{seen[key]}行列出")
+        if len(log.problems) > before:
+            continue
+        assert unit is not None
+        seen[key] = row.number
+        shares.append(Share(indicator_id, unit, target, checkpoints, at("指标编号")))
+    return shares
 
 
 def validate_units(table: RawTable | None, log: ProblemLog) -> list[Unit]:
@@ -438,6 +481,7 @@ class ReportContext:
     declared: set[str]  # ids on the 指标 sheet, valid or not
     resolver: UnitResolver
     campaign: Campaign
+    share_holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # indicator → units with a share
 
 
 @dataclass
@@ -452,7 +496,10 @@ def validate_reports(
     files: list[RawReportFile], plan: Plan, campaign: Campaign, declared: set[str], log: ProblemLog
 ) -> tuple[tuple[Report, ...], Ledger]:
     """Every row read ends in the ledger as used, superseded, unfilled or rejected."""
-    context = ReportContext({i.id: i for i in plan.indicators}, declared, UnitResolver(list(plan.units)), campaign)
+    holders = {i.id: plan.share_holders(i.id) for i in plan.indicators if plan.share_holders(i.id)}
+    context = ReportContext(
+        {i.id: i for i in plan.indicators}, declared, UnitResolver(list(plan.units)), campaign, holders
+    )
     ledger = Ledger()
     candidates: list[Candidate] = []
     for report_file in files:
@@ -471,7 +518,31 @@ def validate_reports(
             if report is not None:
                 candidates.append(Candidate(entry, report))
     reports = settle_repeats(candidates, log)
-    return tuple(sorted(reports, key=lambda r: (r.month, r.indicator_id))), ledger
+    note_shares_that_do_not_add_up(reports, plan, {id(c.report): c.entry for c in candidates})
+    return tuple(sorted(reports, key=lambda r: (r.month, r.indicator_id, r.share))), ledger
+
+
+def note_shares_that_do_not_add_up(reports: list[Report], plan: Plan, entries: dict[int, IntakeRow]) -> None:
+    """A 累计 total against its shares, month by month: a mismatch is noted on the
+    total's ledger row (the shares may be counted differently), never refused."""
+    shares: dict[tuple[str, int], list[Report]] = {}
+    for report in reports:
+        if report.share and report.value is not None:
+            shares.setdefault((report.indicator_id, report.month), []).append(report)
+    kinds = {indicator.id: indicator for indicator in plan.indicators}
+    for report in reports:
+        parts = shares.get((report.indicator_id, report.month))
+        indicator = kinds.get(report.indicator_id)
+        if report.share or not parts or report.value is None or indicator is None or indicator.type != "累计":
+            continue
+        holders = plan.share_holders(report.indicator_id)
+        total = sum(part.value for part in parts if part.value is not None)
+        if len(parts) < len(holders) or abs(total - report.value) > 1e-6 * max(1.0, abs(report.value)):
+            reported = "、".join(f"{p.unit}{shown(p.value)}" for p in parts)
+            entries[id(report)].notes.append(
+                f"分解单位报送值合计 {shown(round(total, 6))}（{reported}，共{len(holders)}个分解单位），"
+                f"与本行全区完成值 {shown(report.value)} 不一致：仅作提示，评判仍以本行为准"
+            )
 
 
 def report_file_problem(report_file: RawReportFile, campaign: Campaign, log: ProblemLog) -> str | None:
@@ -522,12 +593,17 @@ def validate_report_row(
     for column in REPORT_COLUMNS:
         if row.cells.get(column) is None:
             log.add(at(column), f"“{column}”为必填项{REQUIRED_HINTS[column]}")
+    share = False
     if indicator is not None and unit is not None and unit not in indicator.units:
-        log.add(
-            at("填报单位"),
-            f"“{unit}”不是指标 {indicator_id}（{indicator.name}）的责任单位，该指标由{'、'.join(indicator.units)}填报："
-            "请删去本行，或核对指标编号",
-        )
+        holders = context.share_holders.get(indicator.id, ())
+        share = unit in holders
+        if not share:
+            also = f"，分解单位{'、'.join(holders)}报送各自的分解任务" if holders else ""
+            log.add(
+                at("填报单位"),
+                f"“{unit}”不是指标 {indicator_id}（{indicator.name}）的责任单位，也没有该指标的分解任务，"
+                f"该指标由{'、'.join(indicator.units)}填报{also}：请删去本行，或核对指标编号",
+            )
     value, status_word = report_value(row, indicator, at, entry, log)
     submitted = report_date(row, month_label, context.campaign, at, entry, log)
     if len(log.problems) > before:
@@ -544,6 +620,7 @@ def validate_report_row(
         next_steps=normalise_cjk_text(text_cell(row, "下步措施")),
         submitted=submitted,
         location=at("完成值"),
+        share=share,
     )
 
 
@@ -676,9 +753,11 @@ def earliest(candidates: list[Candidate]) -> Candidate:
 def settle_repeats(candidates: list[Candidate], log: ProblemLog) -> list[Report]:
     """Rows of one indicator and month: one is used, the rest superseded; two
     different figures that cannot be told apart reject the lot, both places named."""
-    groups: dict[tuple[str, int], list[Candidate]] = {}
+    # A share holder's figure is its own, apart from the indicator's total.
+    groups: dict[tuple[str, int, str], list[Candidate]] = {}
     for candidate in candidates:
-        groups.setdefault((candidate.report.indicator_id, candidate.report.month), []).append(candidate)
+        report = candidate.report
+        groups.setdefault((report.indicator_id, report.month, report.unit if report.share else ""), []).append(candidate)
     used = []
     for group in groups.values():
         standing = standing_row(group, log)

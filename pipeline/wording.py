@@ -84,7 +84,7 @@ QUALITATIVE_PHRASES = {"已完成": "已完成", "推进中": "正在按计划�
 def evidence(judgement: Judgement) -> str:
     """One clause with the figures behind a status, for the body text."""
     indicator = judgement.indicator
-    name = quoted(indicator.name)
+    name = quoted(indicator.name) + ("分解任务" if indicator.is_share else "")
     if judgement.report is None:
         return f"{name}未报送{judgement.month}月进展情况"
     if indicator.type == "定性":
@@ -92,15 +92,16 @@ def evidence(judgement: Judgement) -> str:
     value = quantity(indicator, judgement.value)
     if indicator.type == "水平":
         return f"{name}为{value}，目标为{target_text(indicator)}{indicator.measure}，{level_relation(judgement)}"
+    goal = "分解目标" if indicator.is_share else "年度目标"  # a unit's share is its own target
     if judgement.status == COMPLETED and not indicator.is_ceiling:
-        return f"{name}完成{value}，为年度目标的{percent(judgement.completion)}，已完成全年目标"
+        return f"{name}完成{value}，为{goal}的{percent(judgement.completion)}，已完成全年{goal.removeprefix('年度')}"
     if indicator.is_ceiling:
-        text = f"{name}累计{value}，年度上限{number(indicator.target)}{indicator.measure}"
+        text = f"{name}累计{value}，{'分解' if indicator.is_share else '年度'}上限{number(indicator.target)}{indicator.measure}"
     elif not judgement.value:
         # "完成0家，为年度目标的0.0%" reads as a sum done; nothing is done yet.
-        text = f"{name}尚未完成（年度目标{number(indicator.target)}{indicator.measure}）"
+        text = f"{name}尚未完成（{goal}{number(indicator.target)}{indicator.measure}）"
     else:
-        text = f"{name}完成{value}，为年度目标的{percent(judgement.completion)}"
+        text = f"{name}完成{value}，为{goal}的{percent(judgement.completion)}"
     gap = judgement.gap
     if gap is None:
         return text

@@ -14,10 +14,11 @@ from pipeline.compose import (
     standard_document,
     supervision_basis,
     supervision_method,
+    unit_groups,
 )
 from pipeline.compose.follow_up import follow_up_section
 from pipeline.compose.notice import Escalations, notices_paragraph
-from pipeline.compose.units_table import marks_sentence, units_table
+from pipeline.compose.units_table import marks_sentence, units_attachment
 from pipeline.document import (
     Block,
     Heading,
@@ -38,6 +39,7 @@ from pipeline.evaluate import (
     UnitResult,
 )
 from pipeline.follow_up import FollowUp
+from pipeline.model import Plan
 from pipeline.periods import Period
 
 
@@ -70,7 +72,8 @@ def compose_quarterly_bulletin(
         body=numbered_sections(opening(result), sections),
         attachments=attachments_labelled(
             (table_name, indicator_attachment(result, previous)),
-            (units_name, (units_table(result, follow),)),
+            (units_name, units_attachment(result, follow)),
+            *filter(None, [shares_attachment(result)]),
         ),
         commended=tuple(u.unit for u in result.commended),
         criticised=tuple(u.unit for u in result.criticised),
@@ -154,6 +157,7 @@ def commendations(result: CycleResult) -> list[Block]:
         verdict="措施扎实、成效明显，所负责指标均达到序时进度或目标要求，且按时报送进展情况，予以通报表扬。",
         none="本期没有全部指标达到序时进度且按时报送、成效突出的单位。",
         practices=True,
+        plan=result.plan,
     )
 
 
@@ -163,24 +167,34 @@ def criticisms(result: CycleResult) -> list[Block]:
         result.period,
         verdict="行动迟缓、推进不力，存在指标严重滞后、未按要求报送、连续滞后或督办事项逾期未反馈等问题，予以通报批评。",
         none="本期没有指标严重滞后、未报送或连续滞后的单位。",
+        plan=result.plan,
     )
 
 
 def units_with_evidence(
-    units: tuple[UnitResult, ...], period: Period, verdict: str, none: str, practices: bool = False
+    units: tuple[UnitResult, ...], period: Period, verdict: str, none: str, practices: bool = False,
+    plan: Plan | None = None,
 ) -> list[Block]:
     """The verdict on the units by name, then each unit with the figures behind it and,
-    for a commendation, what it did (its own 进展情况, quoted as its 做法)."""
+    for a commendation, what it did (its own 进展情况, quoted as its 做法). Departments
+    and streets (towns) each get their own verdict paragraph."""
     if not units:
         return [Paragraph(none)]
-    names = "、".join(u.unit for u in units)
-    who = f"{names}等{len(units)}个单位" if len(units) > 1 else names
-    blocks: list[Block] = [Paragraph(f"{who}{verdict}")]
-    for index, unit in enumerate(units, start=1):
-        text = unit_evidence(unit, period) + "。"
-        if practices:
-            text += practice_sentence(unit)
-        blocks.append(Paragraph(text, lead=f"{index}.{unit.unit}。"))
+    by_name = {u.unit: u for u in units}
+    groups = unit_groups(plan, list(by_name)) if plan is not None else [("", list(by_name))]
+    blocks: list[Block] = []
+    index = 0
+    for label, names in groups:
+        if not names:
+            continue
+        who = f"{'、'.join(names)}等{len(names)}个单位" if len(names) > 1 else names[0]
+        blocks.append(Paragraph(f"{label}中，{who}{verdict}" if label else f"{who}{verdict}"))
+        for name in names:
+            index += 1
+            text = unit_evidence(by_name[name], period) + "。"
+            if practices:
+                text += practice_sentence(by_name[name])
+            blocks.append(Paragraph(text, lead=f"{index}.{name}。"))
     return blocks
 
 
@@ -267,6 +281,28 @@ def indicator_table(result: CycleResult, previous: CycleResult | None = None) ->
             serial += 1
             rows.append(indicator_row(serial, judgement, before.get(judgement.indicator.id)))
     return Table(TABLE_COLUMNS, tuple(rows), TABLE_WIDTHS, frozenset(group_rows))
+
+
+SHARE_COLUMNS = ("序号", "单位", "指标", "分解目标", "完成值", "完成率", "序时进度", "状态")
+SHARE_WIDTHS = (8, 28, 44, 15, 15, 15, 15, 16)
+
+
+def shares_attachment(result: CycleResult) -> tuple[str, tuple[Block, ...]] | None:
+    """Each unit's own share of an indicator (plan sheet 分解), by unit."""
+    if not result.share_judgements:
+        return None
+    rows = []
+    order = {unit.unit: index for index, unit in enumerate(result.units)}
+    ordered = sorted(result.share_judgements, key=lambda j: order.get(j.indicator.share_unit or "", len(order)))
+    for serial, judgement in enumerate(ordered, start=1):
+        indicator = judgement.indicator
+        rows.append((
+            str(serial), indicator.share_unit or "", f"{indicator.id} {w.indicator_label(indicator)}",
+            w.target_text(indicator), w.value_text(judgement), w.percent(judgement.completion),
+            w.percent(judgement.benchmark_share) if indicator.type == "累计" else "—", w.status_text(judgement),
+        ))
+    title = f"{result.period.chinese}分解任务推进情况表"
+    return title, (Table(SHARE_COLUMNS, tuple(rows), SHARE_WIDTHS),)
 
 
 def change_text(now: Judgement, before: Judgement | None) -> str:

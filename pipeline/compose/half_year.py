@@ -40,12 +40,13 @@ from pipeline.compose.bulletin import (
     domain_paragraph,
     indicator_attachment,
     notices,
+    shares_attachment,
     status_summary,
     with_follow_up,
 )
 from pipeline.compose.follow_up import follow_up_section
 from pipeline.compose.notice import Escalations
-from pipeline.compose.units_table import marks_sentence, units_table
+from pipeline.compose.units_table import marks_sentence, units_attachment
 from pipeline.document import (
     Block,
     Figure,
@@ -108,7 +109,8 @@ def compose_half_year_summary(
         attachments=attachments_labelled(
             (table_name, indicator_attachment(result, previous)),
             (narrative_name, narrative_attachment(result, latest)),
-            (units_name, (units_table(result, follow),)),
+            (units_name, units_attachment(result, follow)),
+            *filter(None, [shares_attachment(result)]),
         ),
         commended=tuple(u.unit for u in result.commended),
         criticised=tuple(u.unit for u in result.criticised),

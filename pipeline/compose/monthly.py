@@ -25,7 +25,13 @@ from pipeline.compose import (
     supervision_basis,
     supervision_method,
 )
-from pipeline.compose.bulletin import assessment_sentence, indicator_attachment, status_summary, with_follow_up
+from pipeline.compose.bulletin import (
+    assessment_sentence,
+    indicator_attachment,
+    shares_attachment,
+    status_summary,
+    with_follow_up,
+)
 from pipeline.compose.follow_up import follow_up_section
 from pipeline.document import (
     Block,
@@ -70,7 +76,9 @@ def compose_monthly_report(
         kind="monthly_report",
         title=title,
         body=numbered_sections(opening(result), sections),
-        attachments=attachments_labelled((table_name, indicator_attachment(result, previous))),
+        attachments=attachments_labelled(
+            (table_name, indicator_attachment(result, previous)), *filter(None, [shares_attachment(result)])
+        ),
         slug=f"{period.label}-月度督查通报",
     )
 
@@ -116,12 +124,15 @@ def change_sentence(now: int, before: int, before_month: int) -> str:
 
 
 def units_of(judgements: list[Judgement]) -> list[str]:
+    """The units accountable, in order met (a share's unit is its holder)."""
     return list(dict.fromkeys(unit for j in judgements for unit in j.indicator.units))
 
 
 def lagging_indicators(result: CycleResult) -> list[Block]:
+    """Indicators and units' own shares (分解) behind schedule, worst first."""
     blocks: list[Block] = []
-    groups = [(status, [j for j in result.judgements if j.status == status]) for status in LAG_ORDER]
+    everything = result.judgements + result.share_judgements
+    groups = [(status, [j for j in everything if j.status == status]) for status in LAG_ORDER]
     groups = [(status, items) for status, items in groups if items]
     if not groups:
         return [Paragraph("本月没有滞后、严重滞后或未报送的指标。")]
@@ -194,7 +205,7 @@ def submission_table(result: CycleResult) -> Table:
 
 def urgings(result: CycleResult) -> list[Block]:
     """督促: who must catch up and who must report, by name; no verdict (the bulletin judges)."""
-    behind = [j for j in result.judgements if j.status in (SEVERELY_LAGGING, LAGGING)]
+    behind = [j for j in result.judgements + result.share_judgements if j.status in (SEVERELY_LAGGING, LAGGING)]
     missing = [s for s in result.submissions if s.missing and s.month == result.period.index]
     blocks: list[Block] = []
     if behind:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.document import Table
+from pipeline.compose import unit_groups
+from pipeline.document import Block, Heading, Table
 from pipeline.evaluate import GOOD_STATUSES, LAGGING, NOT_REPORTED, SEVERELY_LAGGING, CycleResult, UnitResult
 from pipeline.follow_up import CLOSED, OVERDUE, FollowUp
+from pipeline.wording import heading_numeral
 
 GREEN, YELLOW, RED = "绿", "黄", "红"
 COLUMNS = ("序号", "单位", "指标数", "达序时", "滞后", "严重滞后", "未报送", "月报逾期", "督办未结", "亮灯")
@@ -66,15 +68,30 @@ def unit_lines(result: CycleResult, follow: FollowUp | None) -> list[UnitLine]:
     return sorted(lines, key=lambda line: (order[line.mark], -line.share_on_track))  # stable: plan order on ties
 
 
-def units_table(result: CycleResult, follow: FollowUp | None) -> Table:
+def units_table(lines: list[UnitLine]) -> Table:
     rows = tuple(
         (
             str(index), line.unit.unit, str(len(line.unit.judgements)), str(line.good), str(line.lagging),
             str(line.severe), str(line.missing), str(line.late_reports), str(line.open_notices), line.mark,
         )
-        for index, line in enumerate(unit_lines(result, follow), start=1)
+        for index, line in enumerate(lines, start=1)
     )
     return Table(COLUMNS, rows, WIDTHS)
+
+
+def units_attachment(result: CycleResult, follow: FollowUp | None) -> tuple[Block, ...]:
+    """One ranked table, or — when streets or towns are judged — departments and
+    streets (towns) each in a table of their own, as real bulletins rank them."""
+    lines = unit_lines(result, follow)
+    groups = unit_groups(result.plan, [line.unit.unit for line in lines])
+    if len(groups) == 1:
+        return (units_table(lines),)
+    blocks: list[Block] = []
+    for index, (label, names) in enumerate(groups, start=1):
+        own = [line for line in lines if line.unit.unit in names]
+        if own:
+            blocks += [Heading(2, f"（{heading_numeral(index)}）{label}"), units_table(own)]
+    return tuple(blocks)
 
 
 def marks_sentence(result: CycleResult, follow: FollowUp | None, table_name: str, label: str) -> str:
