@@ -56,17 +56,20 @@ SOURCE = "《2023年老城区高质量发展赶超活动方案》（老城政办
 CAMPAIGN = {
     "name": "2023年老城区高质量发展赶超活动",
     "year": YEAR,
-    "issuer": "老城区人民政府督查室",
+    # The seed's 保障措施（三）: supervision by the 区委区政府督查局, the assessment by the 区委组织部,
+    # coordination by the 区发改委.
+    "issuer": "老城区委区政府督查局",
     "code": "老城督查",
     "recipients": "各街道办事处，区政府有关部门，各有关单位",
-    "cc": ["区委办公室", "区人大常委会办公室", "区政协办公室"],
-    "printer": "老城区人民政府督查室",
+    "cc": ["区委组织部", "区发改委", "区委办公室", "区政府办公室"],
+    "printer": "老城区委区政府督查局",
     "report_due_day": DUE_DAY,
     "plan_document": SOURCE,
     "contact": {"name": "王磊", "phone": "0379-6xxxxxxx（示例）"},
 }
 
-UNIT_COLUMNS = ["单位名称", "别名", "类型"]
+UNIT_COLUMNS = ["单位名称", "别名", "类型", "督查对象"]
+SHARE_COLUMNS = ["指标编号", "单位", "目标值", "季度目标"]
 TASK_COLUMNS = ["任务编号", "领域", "任务内容", "牵头单位", "配合单位"]
 INDICATOR_COLUMNS = ["指标编号", "任务编号", "指标名称", "计量单位", "目标值",
                      "比较", "类型", "责任单位", "季度目标"]
@@ -356,6 +359,28 @@ def submission_date(unit: str, month: int, reporting: dict) -> dt.date | None:
     return random.Random(f"{SEED}:date:{key}:{unit}").choice(workdays)
 
 
+def share_rows(plan: dict, progress: dict, indicators: list[Indicator], month: int, reporting: dict) -> list[dict]:
+    """Each share holder's own cumulative figure for its share (plan sheet 分解)."""
+    names = {ind.id: ind.name for ind in indicators}
+    rows = []
+    for indicator_id, holders in plan["shares"].items():
+        for unit, target in holders.items():
+            pace = progress["share_pace"][unit]
+            value = round(target * month / 12 * pace)
+            problem = progress["share_problems"].get(unit)
+            rows.append({
+                "_unit": unit,
+                "指标编号": indicator_id,
+                "填报单位": unit,
+                "完成值": value,
+                "进展情况": f"{unit}推进{names[indicator_id]}分解任务，累计完成{value}。",
+                "存在问题": problem if problem and pace < 1 else None,
+                "下步措施": f"加强调度，确保完成{names[indicator_id]}分解目标。",
+                "报送日期": submission_date(unit, month, reporting),
+            })
+    return rows
+
+
 def build_reports(indicators, values, reporting, narrator) -> dict[int, list[dict]]:
     """Rows of every month's 填报 sheet, in plan order, plus the unit each row
     belongs to (key "_unit") for the per-unit form."""
@@ -459,7 +484,8 @@ def write_campaign(out: Path) -> None:
 
 def write_plan(out: Path, plan: dict, indicators: list[Indicator]) -> None:
     wb = new_workbook("2023年老城区高质量发展赶超活动任务分解（示例数据）", CAMPAIGN["issuer"])
-    units = [{"单位名称": u["name"], "别名": "、".join(u["aliases"]) or None, "类型": u["type"]}
+    units = [{"单位名称": u["name"], "别名": "、".join(u["aliases"]) or None, "类型": u["type"],
+              "督查对象": u.get("supervised", "是")}
              for u in plan["units"]]
     tasks = [{"任务编号": t["number"], "领域": d["name"], "任务内容": t["text"],
               "牵头单位": "、".join(t["leads"]), "配合单位": "、".join(plan["support_units"])}
@@ -475,13 +501,17 @@ def write_plan(out: Path, plan: dict, indicators: list[Indicator]) -> None:
     add_table(wb, "指标", INDICATOR_COLUMNS, rows,
               {"指标编号": 9, "任务编号": 9, "指标名称": 36, "计量单位": 9, "目标值": 9,
                "比较": 6, "类型": 6, "责任单位": 14, "季度目标": 16})
+    shares = [{"指标编号": indicator_id, "单位": unit, "目标值": target}
+              for indicator_id, units_targets in plan["shares"].items() for unit, target in units_targets.items()]
+    add_table(wb, "分解", SHARE_COLUMNS, shares, {"指标编号": 9, "单位": 20, "目标值": 10, "季度目标": 16})
     add_note(wb, [
         "示例数据",
         "本工作簿为示例数据，供督查流水线演示和测试使用。",
         f"任务、牵头单位和量化目标取自{SOURCE}第二部分“重点任务”；"
         "定性指标名称和单位别名为整理所加。",
-        "方案明确各项任务均需街道办事处落实，故配合单位统一为各街道办事处。",
-        "工作表：单位（责任单位及别名）、任务（39项重点任务）、指标（考核指标及年度目标）。",
+        "方案明确各项任务均需街道办事处落实，故配合单位为各街道办事处；街道名称为示例。",
+        "工作表：单位（责任单位及别名）、任务（39项重点任务）、指标（考核指标及年度目标）、"
+        "分解（部分指标分解到各街道和共同牵头单位的目标）。",
         "本文件由 scripts/make_sample.py 生成，修改请改 scripts/sample/ 下的源数据后重新生成。",
     ])
     save_stable(wb, out / "plan.xlsx")
@@ -606,6 +636,9 @@ def read_back(out: Path) -> Sample:
         frame = pd.concat(frames, ignore_index=True)
         frame["单位"] = frame["填报单位"].map(alias)
         assert frame["单位"].notna().all(), f"{key}: unknown 填报单位"
+        # The scenario below is the indicators' own: share holders' rows are set aside.
+        owners = {ind.id: ind.owner for ind in indicators}
+        frame = frame[frame["单位"] == frame["指标编号"].astype(str).map(owners)].reset_index(drop=True)
         reports[month] = frame
     return Sample(indicators, alias, reports)
 
@@ -769,6 +802,8 @@ def main(argv: list[str] | None = None) -> int:
     validate_progress(indicators, values, reporting)
 
     reports = build_reports(indicators, values, reporting, Narrator(narratives))
+    for month in MONTHS:
+        reports[month] += share_rows(plan, progress, indicators, month, reporting)
     write_campaign(out)
     write_plan(out, plan, indicators)
     written = write_reports(out, reports, set(progress["per_unit_months"]))

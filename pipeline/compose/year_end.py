@@ -16,11 +16,12 @@ its manifest entry lists those units; the points go to the manifest's
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from pipeline import calendar
 from pipeline import wording as w
-from pipeline.assessment import Checkpoint, FinalAccount, UnitPoints, YearAssessment
+from pipeline.assessment import Checkpoint, FinalAccount, UnitPoints, YearAssessment, competition_ranks
 from pipeline.compose import (
     Issue,
     attachments_labelled,
@@ -28,6 +29,7 @@ from pipeline.compose import (
     standard_document,
     supervision_basis,
     supervision_method,
+    unit_groups,
 )
 from pipeline.compose.bulletin import commendations, criticisms, notices, with_follow_up
 from pipeline.compose.follow_up import follow_up_section
@@ -83,7 +85,7 @@ def compose_year_end_account(
         body=numbered_sections(opening(result), sections),
         attachments=attachments_labelled(
             (account_name, (account_table(result, assessment),)),
-            (points_name, (points_table(assessment),)),
+            (points_name, points_attachment(result, assessment)),
             *([(notices_name, (notices_table(follow),))] if follow and follow.notices else []),
         ),
         commended=tuple(u.unit for u in result.commended),
@@ -287,7 +289,21 @@ def named_scores(units: list[UnitPoints]) -> str:
     return "、".join(f"{u.unit}（第{u.rank}名，{signed(u.total)}分）" for u in units)
 
 
-def points_table(assessment: YearAssessment) -> Table:
+def points_attachment(result: CycleResult, assessment: YearAssessment) -> tuple[Block, ...]:
+    """The ranking; departments and streets (towns) ranked each among their own."""
+    groups = unit_groups(result.plan, [u.unit for u in assessment.units])
+    if len(groups) == 1:
+        return (points_table(list(assessment.units)),)
+    blocks: list[Block] = []
+    for index, (label, names) in enumerate(groups, start=1):
+        own = [u for u in assessment.units if u.unit in names]
+        ranks = competition_ranks([u.total for u in own])
+        own = [dataclasses.replace(u, rank=rank) for u, rank in zip(own, ranks)]
+        blocks += [Heading(2, f"（{w.heading_numeral(index)}）{label}"), points_table(own)]
+    return tuple(blocks)
+
+
+def points_table(units: list[UnitPoints]) -> Table:
     rows = tuple(
         (
             str(u.rank),
@@ -299,7 +315,7 @@ def points_table(assessment: YearAssessment) -> Table:
             str(u.unanswered),
             signed(u.total),
         )
-        for u in assessment.units
+        for u in units
     )
     return Table(POINTS_COLUMNS, rows, POINTS_WIDTHS)
 

@@ -49,11 +49,15 @@ def test_every_target_with_final_value_and_verdict(sample):
 
 def test_points_table_is_the_hand_worked_ranking(hand):
     _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
-    table = document.attachments[1].blocks[0]
-    assert [(row[1], int(row[0])) for row in table.rows] == hc.EXPECTED_RANKING
-    assert {row[1]: row[7] for row in table.rows} == {"甲局": "+2.5", "乙局": "-2.5", "丙街道": "+1", "丁局": "+1"}
+    # The street is ranked apart from the departments: (一)部门, then (二)街道.
+    heading, departments, heading2, streets = document.attachments[1].blocks
+    assert (heading.text, heading2.text) == ("（一）部门", "（二）街道")
+    assert [(row[1], int(row[0])) for row in departments.rows] == [("甲局", 1), ("丁局", 2), ("乙局", 3)]
+    assert [(row[1], int(row[0])) for row in streets.rows] == [("丙街道", 1)]
+    rows = departments.rows + streets.rows
+    assert {row[1]: row[7] for row in rows} == {"甲局": "+2.5", "乙局": "-2.5", "丙街道": "+1", "丁局": "+1"}
     # exceeded, unmet, commended, criticised, notices unanswered (none followed up here)
-    assert [row[2:7] for row in table.rows if row[1] == "乙局"] == [("0", "1", "0", "3", "0")]
+    assert [row[2:7] for row in rows if row[1] == "乙局"] == [("0", "1", "0", "3", "0")]
 
 
 def test_the_document_says_which_documents_count(hand):
