@@ -12,12 +12,15 @@ import click
 
 from pipeline.build import PROJECT_ROOT, BuildOptions, BuildResult, build, build_all, check
 from pipeline.calendar import calendar_warnings
+from pipeline.cli_zh import use_chinese
 from pipeline.forms import make_forms, parse_month
 from pipeline.intake import summary_lines
 from pipeline.model import Inputs
 from pipeline.periods import PeriodError, parse_period
 from pipeline.problems import InputError
 from pipeline.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE, CampaignRecord, RecordError
+
+use_chinese()  # click's own words (Usage, Options, Error …) in Chinese, whatever the locale
 
 SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
 EXIT_BAD_INPUT = 1
@@ -87,16 +90,18 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
         raise click.BadParameter(f"日期“{value}”应写作 2023-10-09") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[选项]", subcommand_metavar="命令 [参数]…"
+)
 @click.version_option(package_name="supervision-bulletin")
 def main() -> None:
     """督查通报流水线：读取任务方案与月报，评判进度，生成公文（Word、PDF、HTML）。"""
 
 
-@main.command()
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@main.command(options_metavar="[选项]")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), metavar="文件夹")
 def init(directory: Path) -> None:
-    """在 DIRECTORY 新建工作区，放入示例活动（inputs/）。"""
+    """在文件夹中新建工作区，放入示例活动（inputs/）。"""
     target = directory / "inputs"
     if target.exists() and any(target.iterdir()):
         raise click.UsageError(f"{target} 已存在且不为空，为避免覆盖已有数据，请换一个文件夹")
@@ -107,7 +112,7 @@ def init(directory: Path) -> None:
     click.echo(f"下一步：cd {directory} && bulletin check && bulletin build 2023 --all（按时间顺序生成全年公文）")
 
 
-@main.command(name="check")
+@main.command(name="check", options_metavar="[选项]")
 @inputs_option
 def check_command(inputs_dir: Path) -> None:
     """校验输入文件；有问题时逐条列出（文件、工作表、行、列）并以状态 1 退出。"""
@@ -149,15 +154,15 @@ def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str)
     return month
 
 
-@main.command(name="forms")
-@click.argument("month", callback=parse_month_argument, metavar="MONTH")
+@main.command(name="forms", options_metavar="[选项]")
+@click.argument("month", callback=parse_month_argument, metavar="月份")
 @inputs_option
-@out_option("输出文件夹，填报表写入其下的 forms/MONTH/")
-@click.option("--due", callback=parse_date_option, help="报送截止日期，如 2023-11-05（默认为次月 report_due_day 日）")
-@click.option("--date", "as_of", callback=parse_date_option, help="整改反馈表：按此日期判断哪些督办通知尚未销号（默认今天）")
+@out_option("输出文件夹，填报表写入其下的 forms/月份/")
+@click.option("--due", callback=parse_date_option, metavar="日期", help="报送截止日期，如 2023-11-05（默认为次月 report_due_day 日）")
+@click.option("--date", "as_of", callback=parse_date_option, metavar="日期", help="整改反馈表：按此日期判断哪些督办通知尚未销号（默认今天）")
 def forms_command(month, inputs_dir: Path, out_dir: Path, due, as_of) -> None:
-    """为每个责任单位生成 MONTH 月的填报表（如 2023-10），预填其指标、目标和序时进度；
-    MONTH 写作 answers 时，为每个有未销号督办通知的单位生成整改反馈表。"""
+    """为每个责任单位生成某月的填报表（如 2023-10），预填其指标、目标和序时进度；
+    月份写作 answers 时，为每个有未销号督办通知的单位生成整改反馈表。"""
     if month == "answers":
         answer_forms_command(inputs_dir, out_dir, as_of or dt.date.today())
         return
@@ -184,12 +189,12 @@ def answer_forms_command(inputs_dir: Path, out_dir: Path, as_of: dt.date) -> Non
     click.echo(f"各单位填好后，把表格原样放入 {inputs_dir / 'answers'}/，再运行 bulletin check。")
 
 
-@main.command(name="build")
-@click.argument("period", callback=parse_period_argument, metavar="PERIOD")
+@main.command(name="build", options_metavar="[选项]")
+@click.argument("period", callback=parse_period_argument, metavar="周期")
 @inputs_option
-@out_option("输出文件夹，每个周期写入其下的 PERIOD/")
+@out_option("输出文件夹，每个周期写入其下的同名文件夹")
 @click.option("--draft", is_flag=True, help="生成征求意见稿：加“征求意见稿”标识，不占用文号")
-@click.option("--date", "issue_date", callback=parse_date_option, help="成文日期，如 2023-10-09（默认为报送截止后的第一个工作日）")
+@click.option("--date", "issue_date", callback=parse_date_option, metavar="日期", help="成文日期，如 2023-10-09（默认为报送截止后的第一个工作日）")
 @click.option("--all", "whole_year", is_flag=True, help="与年度一起使用（如 2023 --all）：生成该年已有数据的每个周期的全部公文")
 @click.option(
     "--verify", "verify_mode", type=click.Choice(["strict", "warn"]), default="strict", show_default=True,
@@ -197,10 +202,10 @@ def answer_forms_command(inputs_dir: Path, out_dir: Path, as_of: dt.date) -> Non
 )
 def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date, whole_year: bool,
                   verify_mode: str) -> None:
-    """生成 PERIOD 周期的全部公文（主文及督办通知）。
+    """生成一个截止月的主文及督办通知。
 
-    PERIOD：2023-09（月度督查）、2023-Q3（季度通报）、2023-H1（半年总结）、
-    2023（年底交账）；2023 --all 生成该年已有数据的每个周期。
+    周期：2023-08（月度督查通报）、2023-09 或 2023-Q3（季度通报）、2023-06 或 2023-H1
+    （上半年工作通报）、2023 或 2023-12（年底交账）；2023 --all 按时间顺序生成全年。
     """
     options = BuildOptions(draft=draft, issue_date=issue_date, verify_strict=verify_mode == "strict")
     if whole_year:
@@ -281,7 +286,7 @@ def warn_about_findings(result: BuildResult) -> None:
             click.echo(f"  {finding.line(relative_to=finding.path.parent)}", err=True)
 
 
-@main.command(name="numbers")
+@main.command(name="numbers", options_metavar="[选项]")
 @inputs_option
 def numbers_command(inputs_dir: Path) -> None:
     """列出文号登记簿：文号、成文日期、标题、主送单位和状态。"""
@@ -302,10 +307,10 @@ def numbers_command(inputs_dir: Path) -> None:
     click.echo(f"共 {len(documents)} 个文号，其中已作废 {voided} 个（作废的文号不再使用）。", err=True)
 
 
-@main.command(name="verify")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@main.command(name="verify", options_metavar="[选项]")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True), metavar="路径…")
 def verify_command(paths: tuple[Path, ...]) -> None:
-    """按 GB/T 9704-2012 核验 PATHS 中的 Word 和 PDF 文件（可给文件夹）。
+    """按 GB/T 9704-2012 核验 Word 和 PDF 文件（可给文件夹）。
 
     每处问题一行：文件、位置（页、行或段）、问题及所违反的条款；有问题时以状态 1 退出。
     """
