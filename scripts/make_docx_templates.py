@@ -79,6 +79,13 @@ LETTER_HEADER_DISTANCE = mm(30) - ISSUER_MARK_GLYPH_OFFSET
 LETTER_RULE_OVERHANG = mm(7)  # 170 mm rules over a 156 mm text block
 LETTER_DOUBLE_RULE_SIZE = 24  # 3 pt for the whole thick-and-thin pair
 LETTER_RULE_GAP_PT = 11  # 4 mm between the issuer mark and the upper rule
+# The number (or 征求意见稿) sits flush right with the top of its characters 7/8 of
+# a 3号 character (14 pt, 4.9 mm) under the upper rule (GB/T 9704 10.1); its
+# paragraph follows the rule in the first-page header. Without space before, the
+# characters' top lies LETTER_NUMBER_GLYPH_OFFSET under the rule's lower edge
+# (the rest of the border's line and the exact line's leading above the glyphs).
+LETTER_NUMBER_GLYPH_OFFSET = 142  # twips, measured on LibreOffice renders
+LETTER_NUMBER_SPACE_BEFORE = 280 - LETTER_NUMBER_GLYPH_OFFSET  # 14 pt to the characters' top
 
 # Page numbers: the dashes 7 mm below the text block, i.e. 28 mm above the page
 # bottom. The footer sits FOOTER_DISTANCE above the edge; the number's line is
@@ -264,8 +271,11 @@ LETTER_STYLES = (
         # thickThin on a bottom border: the thick line above, the thin one below.
         borders=red_rule("bottom", LETTER_DOUBLE_RULE_SIZE, LETTER_RULE_GAP_PT, "thickThinSmallGap"),
     ),
-    ParagraphStyle("GwLetterDocNumber", "信函发文字号", align="right", space_after=2 * LINE),
-    ParagraphStyle("GwLetterMarking", "信函征求意见稿", font=HEI, align="right", space_after=2 * LINE),
+    # Two lines to the title, less what the space before added to the header.
+    ParagraphStyle("GwLetterDocNumber", "信函发文字号", align="right", snap_to_grid=False,
+                   space_before=LETTER_NUMBER_SPACE_BEFORE, space_after=2 * LINE - LETTER_NUMBER_SPACE_BEFORE),
+    ParagraphStyle("GwLetterMarking", "信函征求意见稿", font=HEI, align="right", snap_to_grid=False,
+                   space_before=LETTER_NUMBER_SPACE_BEFORE, space_after=2 * LINE - LETTER_NUMBER_SPACE_BEFORE),
     ParagraphStyle(
         "GwLetterBottomRule", "信函下红线", size=2, line=20, snap_to_grid=False,
         overhang=LETTER_RULE_OVERHANG,
@@ -608,11 +618,14 @@ def build_letter():
     first_footer.is_linked_to_previous = False
     fill_header_or_footer(first_footer, "GwLetterBottomRule", "")
 
-    add_tag(document, "{%p if doc.draft %}")
-    add_paragraph(document, "GwLetterMarking", "{{ doc.marking }}")
-    add_tag(document, "{%p elif doc.number %}")
-    add_paragraph(document, "GwLetterDocNumber", "{{ doc.number }}")
-    add_tag(document, "{%p endif %}")
+    # The number (or 征求意见稿) follows the upper rule in the same header, so its
+    # distance from the rule is the header's own spacing in Word and LibreOffice
+    # alike, not where each program happens to start the body under a tall header.
+    add_tag(header, "{%p if doc.draft %}")
+    add_paragraph(header, "GwLetterMarking", "{{ doc.marking }}")
+    add_tag(header, "{%p elif doc.number %}")
+    add_paragraph(header, "GwLetterDocNumber", "{{ doc.number }}")
+    add_tag(header, "{%p endif %}")
     add_title_and_body(document)
     add_attachments(document)
     add_colophon_block(document, "doc.colophon and doc.colophon.cc", with_print_line=False)

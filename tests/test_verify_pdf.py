@@ -243,6 +243,16 @@ def test_letter_without_its_lower_double_rule(make_renderer, tmp_path):
     assert found(path, rules.LETTER, "两条红色双线")
 
 
+def test_letter_number_too_far_below_the_rule(make_renderer, tmp_path):
+    path = render(make_renderer, tmp_path, letter_document(), css=".letter-number-line { padding-top: 12mm }")
+    assert found(path, rules.LETTER, "发文字号距上方红色双线", "4.9 mm")
+
+
+def test_letter_number_not_flush_right(make_renderer, tmp_path):
+    path = render(make_renderer, tmp_path, letter_document(), css=".letter-number-line .doc-number { text-align: center }")
+    assert found(path, rules.LETTER, "发文字号右端距版心右边缘", "顶格居版心右边缘")
+
+
 def test_not_pdf_a(make_renderer, tmp_path, monkeypatch):
     import pipeline.render.pdf as pdf
 

@@ -55,6 +55,7 @@ PAGE_NUMBER_DROP = 7 * MM  # the dashes below the text block
 LETTER_MARK_TOP = 30 * MM
 LETTER_RULE_LENGTH = 170 * MM
 LETTER_LOWER_RULE_BOTTOM = A4[1] - 20 * MM
+LETTER_NUMBER_GAP = BODY_SIZE * 7 / 8  # 7/8 of a 3号 character under the upper rule (4.9 mm)
 THICK_RULE = (0.30 * MM, 0.40 * MM)  # 0.35 mm ± 0.05
 THIN_RULE = (0.20 * MM, 0.30 * MM)  # 0.25 mm ± 0.05
 
@@ -459,6 +460,29 @@ class Checker:
             yield self.finding(
                 "第1页", rules.LETTER,
                 f"下方红色双线距下页边 {(A4[1] - lower[-1].bottom) / MM:.1f} mm（应为 20 mm）",
+            )
+        yield from self._letter_number(page, max(band.bottom for band in upper))
+
+    def _letter_number(self, page: Page, rule_bottom: float) -> Iterator[Finding]:
+        """The number (a draft: 征求意见稿) flush with the text block's right edge, its
+        characters' top 7/8 of a 3号 character under the upper double rule."""
+        below = [line for line in page.text_lines if line.top > rule_bottom - 1.0]
+        if not below:
+            return
+        first = below[0]
+        text = re.sub(r"\s+", "", first.text)
+        if not (NUMBER_LIKE.search(text) or "〔" in text or text == "征求意见稿"):
+            return  # no number (nor marking): the title comes first
+        gap = first.top - rule_bottom
+        if abs(gap - LETTER_NUMBER_GAP) > POSITION_TOLERANCE:
+            yield self.finding(
+                first.place, rules.LETTER,
+                f"发文字号距上方红色双线 {gap / MM:.1f} mm（应为 3 号字高的 7/8，{LETTER_NUMBER_GAP / MM:.1f} mm）",
+            )
+        inset = self.geometry.right - first.x1
+        if abs(inset) > POSITION_TOLERANCE:
+            yield self.finding(
+                first.place, rules.LETTER, f"发文字号右端距版心右边缘 {inset / MM:+.1f} mm（应顶格居版心右边缘）"
             )
 
     def colour(self) -> Iterator[Finding]:

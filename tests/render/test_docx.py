@@ -46,6 +46,14 @@ def body_texts(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
+def page_one_texts(document) -> list[str]:
+    """What page 1 shows from the top: the first-page header (a letter's mark and
+    number), then the body."""
+    section = document.sections[0]
+    header = section.first_page_header.paragraphs if section.different_first_page_header_footer else []
+    return [p.text for p in header] + body_texts(document)
+
+
 def style_of(paragraph) -> str:
     return paragraph._p.pPr.pStyle.val
 
@@ -218,14 +226,19 @@ def test_letter_has_no_page_number_on_its_first_page(letter):
     assert section.different_first_page_header_footer
     assert not has_page_field(section.first_page_footer)
     assert has_page_field(section.footer) and has_page_field(section.even_page_footer)
-    header_text = "".join(p.text for p in section.first_page_header.paragraphs)
-    assert header_text == make_document().issuer_mark
+    header_texts = [p.text for p in section.first_page_header.paragraphs]
+    assert header_texts == [make_document().issuer_mark, make_document().number]
 
 
 def test_letter_puts_the_number_top_right_and_no_print_line(letter):
     doc = make_document()
-    number = next(p for p in letter.paragraphs if p.text == doc.number)
+    # In the first-page header, right under the upper double rule (GB/T 9704 10.1).
+    header = letter.sections[0].first_page_header.paragraphs
+    number = next(p for p in header if p.text == doc.number)
     assert style_of(number) == "GwLetterDocNumber"
+    assert doc.number not in body_texts(letter)
+    styles = letter.styles.element
+    assert styles.xpath('w:style[@w:styleId="GwLetterDocNumber"]/w:pPr/w:jc/@w:val') == ["right"]
     colophon_text = "".join(cell.text for cell in letter.tables[-1]._cells)
     assert colophon_text == "抄送：区委办公室，区人大常委会办公室。"
     assert "印发" not in "".join(body_texts(letter))
@@ -237,7 +250,7 @@ def test_letter_puts_the_number_top_right_and_no_print_line(letter):
 @pytest.mark.parametrize("layout", ["standard", "letter"])
 def test_draft_is_marked_and_shows_no_number(tmp_path, layout):
     document = render(tmp_path, draft=True, layout=layout)
-    texts = body_texts(document)
+    texts = page_one_texts(document)
     assert "征求意见稿" in texts
     assert not any("〔2023〕" in text for text in texts)
     assert texts.index("征求意见稿") < texts.index(make_document().title_lines[0])

@@ -215,6 +215,24 @@ def test_letter_layout_has_no_number_on_its_first_page(renderer, tmp_path):
     assert "印发" not in last_words
 
 
+@pytest.mark.parametrize("draft", [False, True])
+def test_letter_number_sits_under_the_upper_double_rule_flush_right(renderer, tmp_path, draft):
+    """GB/T 9704 10.1: 顶格居版心右边缘, 7/8 of a 3号 character (14 pt) under the rule."""
+    from pipeline.verify.pdf_layout import is_red, read_pdf
+    from pipeline.verify.verify_pdf import double_rules
+
+    letter = make_document(layout="letter", draft=draft, number=None if draft else make_document().number)
+    path = tmp_path / "letter.pdf"
+    renderer.write(letter, path)
+    page = read_pdf(path).pages[0]
+    upper = double_rules([band for band in page.bands if is_red(band.color) and band.width > 100])[0]
+    rule_bottom = max(band.bottom for band in upper)
+    number = next(line for line in page.text_lines if line.top > rule_bottom)
+    assert squeeze(number.text) == ("征求意见稿" if draft else letter.number)
+    assert number.top - rule_bottom == pytest.approx(16 * 7 / 8, abs=0.3 * MM)
+    assert number.x1 == pytest.approx(BLOCK_RIGHT, abs=0.5 * MM)
+
+
 def test_bold_lead_is_drawn_bold(rendered):
     from pypdf import PdfReader
 
