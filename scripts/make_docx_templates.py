@@ -23,6 +23,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from pipeline.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM  # noqa: E402
+
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "templates" / "docx"
 
 # --- Layout numbers (twips = 1/20 pt; GB/T 9704 figures in the comments) ------
@@ -43,7 +47,12 @@ LINE = 579  # 28.95 pt: 22 lines fill the 225 mm text block
 BODY_SIZE = 32  # half-points: 3号 = 16 pt
 SMALL_SIZE = 28  # 4号 = 14 pt (colophon, page numbers)
 TITLE_SIZE = 44  # 2号 = 22 pt
-TABLE_SIZE = 24  # 小四 = 12 pt
+# Tables: 小四 (12 pt), or 五号 (10.5 pt) and 小五 (9 pt) for tables too wide for
+# it (pipeline/render/table_layout.py chooses, per table).
+TABLE_SIZES = {"": 24, "Small": 21, "Smaller": 18}
+TABLE_SIZE = TABLE_SIZES[""]
+TABLE_SIZE_NAMES = {"": "", "Small": "（五号）", "Smaller": "（小五）"}
+TABLE_RULE_SIZE = 4  # eighths of a point: ½ pt rules
 # −0.25 pt tracking: 28 characters of 15.75 pt fit the 442 pt measure, while
 # 29 do not, so Word and LibreOffice both set 28 a line.
 BODY_TRACKING = -5
@@ -244,10 +253,17 @@ BODY_STYLES = (
     # Half a line after the title keeps a table's top rule off the title's glyphs.
     ParagraphStyle("GwAttachmentTitle", "附件标题", font=XBS, size=TITLE_SIZE, align="center",
                    space_before=LINE, space_after=LINE // 2, outline_level=0),
-    ParagraphStyle("GwTableText", "表格文字", size=TABLE_SIZE, tracking=0, align="center",
-                   line=None, snap_to_grid=False),
-    ParagraphStyle("GwTableHeader", "表头", font=HEI, size=TABLE_SIZE, tracking=0, align="center",
-                   line=None, snap_to_grid=False, based_on="GwTableText"),
+    *(
+        style
+        for suffix, size in TABLE_SIZES.items()
+        for style in (
+            ParagraphStyle(f"GwTableText{suffix}", f"表格文字{TABLE_SIZE_NAMES[suffix]}", size=size, tracking=0,
+                           align="center", line=None, snap_to_grid=False),
+            ParagraphStyle(f"GwTableHeader{suffix}", f"表头{TABLE_SIZE_NAMES[suffix]}", font=HEI, size=size,
+                           tracking=0, align="center", line=None, snap_to_grid=False,
+                           based_on=f"GwTableText{suffix}"),
+        )
+    ),
     ParagraphStyle("GwFigure", "图", align="center", line=None, snap_to_grid=False, keep_next=True),
     ParagraphStyle("GwFigureCaption", "图题", size=SMALL_SIZE, align="center"),
     ParagraphStyle("GwColophon", "版记", size=SMALL_SIZE, tracking=0, left_chars=100, right_chars=100,
@@ -289,6 +305,26 @@ def install_styles(document, styles) -> None:
     root = document.styles.element
     for style in styles:
         root.append(parse_xml(paragraph_style_xml(style)))
+
+
+def table_style_xml() -> str:
+    """GwTable, the style of every table of figures: ½ pt black rules all round and
+    between cells, and cell margins that keep the text off the rules (the same as
+    the padding of print.css)."""
+    rules = "".join(
+        f'<w:{side} w:val="single" w:sz="{TABLE_RULE_SIZE}" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    x, y = mm(CELL_PADDING_X_MM), mm(CELL_PADDING_Y_MM)
+    margins = (f'<w:top w:w="{y}" w:type="dxa"/><w:left w:w="{x}" w:type="dxa"/>'
+               f'<w:bottom w:w="{y}" w:type="dxa"/><w:right w:w="{x}" w:type="dxa"/>')
+    return (
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="GwTable">'
+        '<w:name w:val="公文表格"/><w:basedOn w:val="TableNormal"/><w:qFormat/>'
+        f"<w:tblPr><w:jc w:val=\"center\"/><w:tblBorders>{rules}</w:tblBorders>"
+        f"<w:tblCellMar>{margins}</w:tblCellMar></w:tblPr>"
+        "</w:style>"
+    )
 
 
 # Styles of the python-docx starting document worth keeping; the dozens of
@@ -577,6 +613,7 @@ def new_template():
     prune_builtin_styles(document)
     configure_defaults(document)
     install_styles(document, BODY_STYLES)
+    document.styles.element.append(parse_xml(table_style_xml()))
     add_bold_character_style(document)
     configure_settings(document)
     document.core_properties.title = "公文模板"
