@@ -34,6 +34,7 @@ from pipeline.verify.pdf_layout import (
     is_red,
     read_pdf,
 )
+from pipeline.verify.pdf_tables import table_problems
 from pipeline.verify.rules import Finding, Rule
 from pipeline.verify.text import (
     CLOSING_PUNCTUATION,
@@ -103,7 +104,7 @@ class Checker:
         checks = (
             self.page_size, self.fonts, self.body_size, self.text_block, self.line_pitch,
             self.full_pages, self.characters_per_line, self.justified, self.kinsoku,
-            self.headings, self.title, self.header, self.colour, self.page_numbers,
+            self.headings, self.title, self.header, self.colour, self.tables, self.page_numbers,
             self.colophon, self.dates, self.archive,
         )
         return [finding for check in checks for finding in check()]
@@ -463,6 +464,13 @@ class Checker:
             )
         yield from self._letter_number(page, max(band.bottom for band in upper))
 
+    def letter_number(self) -> Iterator[Finding]:
+        """The letter's number under its upper double rule (nothing for the standard layout)."""
+        page = self.doc.pages[0]
+        pairs = double_rules([band for band in page.bands if is_red(band.color) and band.width > 100])
+        if self.geometry.layout == "letter" and pairs:
+            yield from self._letter_number(page, max(band.bottom for band in pairs[0]))
+
     def _letter_number(self, page: Page, rule_bottom: float) -> Iterator[Finding]:
         """The number (a draft: 征求意见稿) flush with the text block's right edge, its
         characters' top 7/8 of a 3号 character under the upper double rule."""
@@ -499,6 +507,13 @@ class Checker:
                 yield self.finding(
                     line.place, rules.COLOUR, f"“{line.snippet}”等 {len(wrong)} 个字为{kind}（正文应为黑色）"
                 )
+
+    # --- Tables ----------------------------------------------------------------------------------
+
+    def tables(self) -> Iterator[Finding]:
+        for page in self.doc.pages:
+            for problem in table_problems(page):
+                yield self.finding(problem.place, rules.TABLE, problem.detail)
 
     # --- Page numbers and colophon ------------------------------------------------------------
 
@@ -760,6 +775,17 @@ def _kinsoku_adjusted(line: TextLine, following: TextLine | None, surplus: int) 
         head = following.text.strip()
         return head[:1] in OPENING or head[1:2] in CLOSING_PUNCTUATION
     return False
+
+
+def verify_layout_of_tables_and_letter(path: Path) -> list[Finding]:
+    """The checks that hold for a PDF of our Word file however a program lays it
+    out (scripts/e2e.py runs them on LibreOffice's): the tables, and a letter's
+    number under its upper double rule."""
+    doc = read_pdf(path)
+    if not doc.pages:
+        return [Finding(Path(path), "", rules.READABLE, "PDF 没有页面")]
+    checker = Checker(doc)
+    return [*checker.tables(), *checker.letter_number()]
 
 
 def verify_pdf(path: Path) -> list[Finding]:
