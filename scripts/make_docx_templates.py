@@ -91,9 +91,10 @@ LETTER_RULE_GAP_PT = 11  # 4 mm between the issuer mark and the upper rule
 # The number (or 征求意见稿) sits flush right with the top of its characters 7/8 of
 # a 3号 character (14 pt, 4.9 mm) under the upper rule (GB/T 9704 10.1); its
 # paragraph follows the rule in the first-page header. Without space before, the
-# characters' top lies LETTER_NUMBER_GLYPH_OFFSET under the rule's lower edge
-# (the rest of the border's line and the exact line's leading above the glyphs).
-LETTER_NUMBER_GLYPH_OFFSET = 142  # twips, measured on LibreOffice renders
+# characters' top (0.88 em above the baseline) lies LETTER_NUMBER_GLYPH_OFFSET
+# under the rule's lower edge (the rest of the border's line and the exact line's
+# leading above the glyphs).
+LETTER_NUMBER_GLYPH_OFFSET = 180  # twips, measured on LibreOffice renders
 LETTER_NUMBER_SPACE_BEFORE = 280 - LETTER_NUMBER_GLYPH_OFFSET  # 14 pt to the characters' top
 
 # Page numbers: the dashes 7 mm below the text block, i.e. 28 mm above the page

@@ -57,6 +57,7 @@ LETTER_MARK_TOP = 30 * MM
 LETTER_RULE_LENGTH = 170 * MM
 LETTER_LOWER_RULE_BOTTOM = A4[1] - 20 * MM
 LETTER_NUMBER_GAP = BODY_SIZE * 7 / 8  # 7/8 of a 3号 character under the upper rule (4.9 mm)
+IDEOGRAPHIC_ASCENT = 0.88  # em above the baseline of a CJK character's box
 THICK_RULE = (0.30 * MM, 0.40 * MM)  # 0.35 mm ± 0.05
 THIN_RULE = (0.20 * MM, 0.30 * MM)  # 0.25 mm ± 0.05
 
@@ -481,7 +482,10 @@ class Checker:
         text = re.sub(r"\s+", "", first.text)
         if not (NUMBER_LIKE.search(text) or "〔" in text or text == "征求意见稿"):
             return  # no number (nor marking): the title comes first
-        gap = first.top - rule_bottom
+        # The characters' top from the baseline, the ideographic em box standing 0.12 em
+        # below it: programs write different descents into a PDF (LibreOffice 0), so
+        # the glyph boxes of the same line can lie 2 pt apart.
+        gap = first.baseline - IDEOGRAPHIC_ASCENT * first.size - rule_bottom
         if abs(gap - LETTER_NUMBER_GAP) > POSITION_TOLERANCE:
             yield self.finding(
                 first.place, rules.LETTER,
