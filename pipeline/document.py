@@ -36,9 +36,46 @@ class Paragraph:
     kind: Literal["paragraph"] = "paragraph"
 
 
+# Where the text of a table cell may break between words: after a space, a
+# pause mark or a closing bracket, before an opening bracket. Elsewhere (inside
+# "序号", "序时进度", "103.7%") a header never breaks; see pipeline.render.table_layout.
+BREAK_AFTER = set("、，；：。！？）】》」』〕”’/")
+BREAK_BEFORE = set("（【《「『〔“‘")
+
+
+def table_words(text: str) -> tuple[str, ...]:
+    """The pieces of a table cell's text that stay whole on a line.
+
+    "超额完成指标（项）" → ("超额完成指标", "（项）"); "区发改委、区住建局" →
+    ("区发改委、", "区住建局"); "序时进度" → ("序时进度",). Spaces are dropped."""
+    words: list[str] = []
+    current = ""
+    for character in text:
+        if character.isspace():
+            if current:
+                words.append(current)
+            current = ""
+            continue
+        if character in BREAK_BEFORE and current:
+            words.append(current)
+            current = ""
+        current += character
+        if character in BREAK_AFTER:
+            words.append(current)
+            current = ""
+    if current:
+        words.append(current)
+    return tuple(words)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A table of display strings. ``widths`` are relative column weights."""
+    """A table of display strings.
+
+    ``widths`` are the columns' widths in mm of the 156 mm text block (any
+    relative weights will do: they are scaled to the block); the renderers widen a
+    column that is narrower than its header's longest word or its figures (see
+    pipeline.render.table_layout.minimum_width_mm) at the others' expense."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]

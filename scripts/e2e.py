@@ -12,6 +12,10 @@ given) LibreOffice converts it to PDF, and that PDF must show:
   stand-in from the machine's font set (Fandol, with Noto CJK SC for rare
   characters), never Noto Sans CJK JP, DejaVu or the like; and the issuer mark's
   heavy Song face is there (LibreOffice used to draw it in the regular one).
+* tables and letters as `bulletin verify` measures them in any PDF: no header
+  broken inside a word (序/号), no figure split from its "%", text off the
+  rules; a letter's number flush right, 7/8 of a 3号 character under the upper
+  double rule.
 
 Run:  .venv/bin/python scripts/e2e.py [--out outputs/e2e] [FOLDER ...]
 (or `nox -s e2e`). Exit status 1 when a check fails.
@@ -184,7 +188,15 @@ def check(docx: Path, lo_pdf: Path, artifacts: Path, allowed: set[str]) -> Outco
     outcome.problems += red_header_problems(png, layout_of(docx))
     problems, outcome.faces = font_problems(lo_pdf, allowed)
     outcome.problems += problems
+    outcome.problems += layout_problems(lo_pdf)
     return outcome
+
+
+def layout_problems(pdf: Path) -> list[str]:
+    from pipeline.verify.verify_pdf import verify_layout_of_tables_and_letter
+
+    return [f"{finding.place}：{finding.detail}" if finding.place else finding.detail
+            for finding in verify_layout_of_tables_and_letter(pdf)]
 
 
 def docx_files(folders: list[Path]) -> list[Path]:

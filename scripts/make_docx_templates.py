@@ -23,6 +23,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from pipeline.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM  # noqa: E402
+
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "templates" / "docx"
 
 # --- Layout numbers (twips = 1/20 pt; GB/T 9704 figures in the comments) ------
@@ -43,7 +47,12 @@ LINE = 579  # 28.95 pt: 22 lines fill the 225 mm text block
 BODY_SIZE = 32  # half-points: 3号 = 16 pt
 SMALL_SIZE = 28  # 4号 = 14 pt (colophon, page numbers)
 TITLE_SIZE = 44  # 2号 = 22 pt
-TABLE_SIZE = 24  # 小四 = 12 pt
+# Tables: 小四 (12 pt), or 五号 (10.5 pt) and 小五 (9 pt) for tables too wide for
+# it (pipeline/render/table_layout.py chooses, per table).
+TABLE_SIZES = {"": 24, "Small": 21, "Smaller": 18}
+TABLE_SIZE = TABLE_SIZES[""]
+TABLE_SIZE_NAMES = {"": "", "Small": "（五号）", "Smaller": "（小五）"}
+TABLE_RULE_SIZE = 4  # eighths of a point: ½ pt rules
 # −0.25 pt tracking: 28 characters of 15.75 pt fit the 442 pt measure, while
 # 29 do not, so Word and LibreOffice both set 28 a line.
 BODY_TRACKING = -5
@@ -79,6 +88,14 @@ LETTER_HEADER_DISTANCE = mm(30) - ISSUER_MARK_GLYPH_OFFSET
 LETTER_RULE_OVERHANG = mm(7)  # 170 mm rules over a 156 mm text block
 LETTER_DOUBLE_RULE_SIZE = 24  # 3 pt for the whole thick-and-thin pair
 LETTER_RULE_GAP_PT = 11  # 4 mm between the issuer mark and the upper rule
+# The number (or 征求意见稿) sits flush right with the top of its characters 7/8 of
+# a 3号 character (14 pt, 4.9 mm) under the upper rule (GB/T 9704 10.1); its
+# paragraph follows the rule in the first-page header. Without space before, the
+# characters' top (0.88 em above the baseline) lies LETTER_NUMBER_GLYPH_OFFSET
+# under the rule's lower edge (the rest of the border's line and the exact line's
+# leading above the glyphs).
+LETTER_NUMBER_GLYPH_OFFSET = 180  # twips, measured on LibreOffice renders
+LETTER_NUMBER_SPACE_BEFORE = 280 - LETTER_NUMBER_GLYPH_OFFSET  # 14 pt to the characters' top
 
 # Page numbers: the dashes 7 mm below the text block, i.e. 28 mm above the page
 # bottom. The footer sits FOOTER_DISTANCE above the edge; the number's line is
@@ -237,10 +254,17 @@ BODY_STYLES = (
     # Half a line after the title keeps a table's top rule off the title's glyphs.
     ParagraphStyle("GwAttachmentTitle", "附件标题", font=XBS, size=TITLE_SIZE, align="center",
                    space_before=LINE, space_after=LINE // 2, outline_level=0),
-    ParagraphStyle("GwTableText", "表格文字", size=TABLE_SIZE, tracking=0, align="center",
-                   line=None, snap_to_grid=False),
-    ParagraphStyle("GwTableHeader", "表头", font=HEI, size=TABLE_SIZE, tracking=0, align="center",
-                   line=None, snap_to_grid=False, based_on="GwTableText"),
+    *(
+        style
+        for suffix, size in TABLE_SIZES.items()
+        for style in (
+            ParagraphStyle(f"GwTableText{suffix}", f"表格文字{TABLE_SIZE_NAMES[suffix]}", size=size, tracking=0,
+                           align="center", line=None, snap_to_grid=False),
+            ParagraphStyle(f"GwTableHeader{suffix}", f"表头{TABLE_SIZE_NAMES[suffix]}", font=HEI, size=size,
+                           tracking=0, align="center", line=None, snap_to_grid=False,
+                           based_on=f"GwTableText{suffix}"),
+        )
+    ),
     ParagraphStyle("GwFigure", "图", align="center", line=None, snap_to_grid=False, keep_next=True),
     ParagraphStyle("GwFigureCaption", "图题", size=SMALL_SIZE, align="center"),
     ParagraphStyle("GwColophon", "版记", size=SMALL_SIZE, tracking=0, left_chars=100, right_chars=100,
@@ -264,8 +288,11 @@ LETTER_STYLES = (
         # thickThin on a bottom border: the thick line above, the thin one below.
         borders=red_rule("bottom", LETTER_DOUBLE_RULE_SIZE, LETTER_RULE_GAP_PT, "thickThinSmallGap"),
     ),
-    ParagraphStyle("GwLetterDocNumber", "信函发文字号", align="right", space_after=2 * LINE),
-    ParagraphStyle("GwLetterMarking", "信函征求意见稿", font=HEI, align="right", space_after=2 * LINE),
+    # Two lines to the title, less what the space before added to the header.
+    ParagraphStyle("GwLetterDocNumber", "信函发文字号", align="right", snap_to_grid=False,
+                   space_before=LETTER_NUMBER_SPACE_BEFORE, space_after=2 * LINE - LETTER_NUMBER_SPACE_BEFORE),
+    ParagraphStyle("GwLetterMarking", "信函征求意见稿", font=HEI, align="right", snap_to_grid=False,
+                   space_before=LETTER_NUMBER_SPACE_BEFORE, space_after=2 * LINE - LETTER_NUMBER_SPACE_BEFORE),
     ParagraphStyle(
         "GwLetterBottomRule", "信函下红线", size=2, line=20, snap_to_grid=False,
         overhang=LETTER_RULE_OVERHANG,
@@ -279,6 +306,26 @@ def install_styles(document, styles) -> None:
     root = document.styles.element
     for style in styles:
         root.append(parse_xml(paragraph_style_xml(style)))
+
+
+def table_style_xml() -> str:
+    """GwTable, the style of every table of figures: ½ pt black rules all round and
+    between cells, and cell margins that keep the text off the rules (the same as
+    the padding of print.css)."""
+    rules = "".join(
+        f'<w:{side} w:val="single" w:sz="{TABLE_RULE_SIZE}" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    x, y = mm(CELL_PADDING_X_MM), mm(CELL_PADDING_Y_MM)
+    margins = (f'<w:top w:w="{y}" w:type="dxa"/><w:left w:w="{x}" w:type="dxa"/>'
+               f'<w:bottom w:w="{y}" w:type="dxa"/><w:right w:w="{x}" w:type="dxa"/>')
+    return (
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="GwTable">'
+        '<w:name w:val="公文表格"/><w:basedOn w:val="TableNormal"/><w:qFormat/>'
+        f"<w:tblPr><w:jc w:val=\"center\"/><w:tblBorders>{rules}</w:tblBorders>"
+        f"<w:tblCellMar>{margins}</w:tblCellMar></w:tblPr>"
+        "</w:style>"
+    )
 
 
 # Styles of the python-docx starting document worth keeping; the dozens of
@@ -567,6 +614,7 @@ def new_template():
     prune_builtin_styles(document)
     configure_defaults(document)
     install_styles(document, BODY_STYLES)
+    document.styles.element.append(parse_xml(table_style_xml()))
     add_bold_character_style(document)
     configure_settings(document)
     document.core_properties.title = "公文模板"
@@ -608,11 +656,14 @@ def build_letter():
     first_footer.is_linked_to_previous = False
     fill_header_or_footer(first_footer, "GwLetterBottomRule", "")
 
-    add_tag(document, "{%p if doc.draft %}")
-    add_paragraph(document, "GwLetterMarking", "{{ doc.marking }}")
-    add_tag(document, "{%p elif doc.number %}")
-    add_paragraph(document, "GwLetterDocNumber", "{{ doc.number }}")
-    add_tag(document, "{%p endif %}")
+    # The number (or 征求意见稿) follows the upper rule in the same header, so its
+    # distance from the rule is the header's own spacing in Word and LibreOffice
+    # alike, not where each program happens to start the body under a tall header.
+    add_tag(header, "{%p if doc.draft %}")
+    add_paragraph(header, "GwLetterMarking", "{{ doc.marking }}")
+    add_tag(header, "{%p elif doc.number %}")
+    add_paragraph(header, "GwLetterDocNumber", "{{ doc.number }}")
+    add_tag(header, "{%p endif %}")
     add_title_and_body(document)
     add_attachments(document)
     add_colophon_block(document, "doc.colophon and doc.colophon.cc", with_print_line=False)

@@ -65,3 +65,18 @@ def test_a_substituted_face_is_seen(e2e, tmp_path):
     problems, _ = e2e.font_problems(pdf(tmp_path, css), e2e.allowed_faces())
     assert any("DejaVu" in problem for problem in problems)
     assert any("小标宋" in problem for problem in problems)
+
+
+@pytest.mark.parametrize("layout", ["standard", "letter"])
+def test_tables_and_the_letter_number_pass_on_our_pdf(e2e, tmp_path, layout):
+    assert e2e.layout_problems(pdf(tmp_path, layout=layout)) == []
+
+
+def test_a_header_broken_inside_a_word_is_seen(e2e, tmp_path):
+    problems = e2e.layout_problems(pdf(tmp_path, ".data-table col:first-child { width: 4% !important }"))
+    assert [problem for problem in problems if "“序/号”" in problem]
+
+
+def test_a_letter_number_off_its_place_is_seen(e2e, tmp_path):
+    problems = e2e.layout_problems(pdf(tmp_path, ".letter-number-line { padding-top: 12mm }", layout="letter"))
+    assert [problem for problem in problems if "发文字号距上方红色双线" in problem]

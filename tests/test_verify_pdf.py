@@ -243,6 +243,61 @@ def test_letter_without_its_lower_double_rule(make_renderer, tmp_path):
     assert found(path, rules.LETTER, "两条红色双线")
 
 
+def test_letter_number_too_far_below_the_rule(make_renderer, tmp_path):
+    path = render(make_renderer, tmp_path, letter_document(), css=".letter-number-line { padding-top: 12mm }")
+    assert found(path, rules.LETTER, "发文字号距上方红色双线", "4.9 mm")
+
+
+def test_letter_number_not_flush_right(make_renderer, tmp_path):
+    path = render(make_renderer, tmp_path, letter_document(), css=".letter-number-line .doc-number { text-align: center }")
+    assert found(path, rules.LETTER, "发文字号右端距版心右边缘", "顶格居版心右边缘")
+
+
+# --- Tables -----------------------------------------------------------------------------------------
+
+
+def test_table_header_broken_inside_a_word(make_renderer, tmp_path):
+    path = render(make_renderer, tmp_path, css=".data-table col:first-child { width: 4% !important }")
+    assert found(path, rules.TABLE, "第3页表格第1行第1列", "表头“序号”在词中换行：“序/号”")
+
+
+def test_table_figure_split_from_its_percent_sign(make_renderer, tmp_path):
+    css = ".data-table .nobr { white-space: normal } .data-table col:nth-child(5) { width: 4.5% !important }"
+    path = render(make_renderer, tmp_path, css=css)
+    assert found(path, rules.TABLE, "第5列", "单元格中的数字拆在两行")
+
+
+def test_table_text_against_the_rules(make_renderer, tmp_path):
+    path = render(make_renderer, tmp_path, css=".data-table th, .data-table td { padding: 0 }")
+    assert found(path, rules.TABLE, "第3页表格", "距表格线 0.1 mm", "不少于 0.5 mm")
+
+
+def test_percent_sign_opening_a_line_in_a_table_cell(make_renderer, tmp_path):
+    """GB/T 15834 holds in table cells too: a "%" never opens a line."""
+    css = ".data-table .nobr { white-space: normal } .data-table col:nth-child(5) { width: 6.5% !important }"
+    path = render(make_renderer, tmp_path, css=css)
+    assert found(path, rules.KINSOKU, "第3页", "行首为“%”")
+    assert found(path, rules.TABLE, "第3页表格第3行第5列", "“80.5/%”")
+    assert found(path, rules.TABLE, "第3页表格第1行第5列", "“完成/率”")  # 2 + 1: the lone 率
+
+
+@pytest.mark.parametrize(
+    "lines, broken",
+    [
+        (("序", "号"), ("序号", "序/号")),
+        (("目标", "值"), ("目标值", "目标/值")),
+        (("序时进", "度"), ("序时进度", "序时进/度")),
+        (("超额完成指标", "（项）"), None),  # between words
+        (("严重", "滞后"), None),  # a long word in its middle, two and two
+        (("序号",), None),
+    ],
+)
+def test_where_a_header_may_break(lines, broken):
+    from pipeline.verify.pdf_tables import split_word
+
+    assert split_word(lines) == broken
+
+
 def test_not_pdf_a(make_renderer, tmp_path, monkeypatch):
     import pipeline.render.pdf as pdf
 

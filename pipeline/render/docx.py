@@ -36,6 +36,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from pipeline.document import Block, Figure, OfficialDocument, Table
+from pipeline.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM, TableLayout, layout_table
 
 TEMPLATE_NAMES = {"standard": "standard.docx", "letter": "letter.docx"}
 
@@ -50,35 +51,54 @@ TWO_CHARACTERS_PT = 2 * (BODY_SIZE_PT + BODY_TRACKING_PT)
 ISSUER_MARK_STYLES = ("GwIssuerMark", "GwLetterIssuerMark")
 ISSUER_MARK_TRACKING_PT = -1.0
 
-TABLE_BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-TABLE_CELL_MARGIN = 57  # 1 mm left and right: narrow columns keep their words
+TABLE_STYLE = "GwTable"  # the template's table style: rules and cell margins
+# Paragraph styles of the table text and header at each size of table_layout.
+TABLE_TEXT_STYLES = {
+    12.0: ("GwTableText", "GwTableHeader"),  # 小四
+    10.5: ("GwTableTextSmall", "GwTableHeaderSmall"),  # 五号
+    9.0: ("GwTableTextSmaller", "GwTableHeaderSmaller"),  # 小五
+}
+
+
+def twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+CELL_MARGIN_X = twips(CELL_PADDING_X_MM)
+CELL_MARGIN_Y = twips(CELL_PADDING_Y_MM)
 
 
 # --- Tables ----------------------------------------------------------------------
 
 
-def column_widths(table: Table) -> list[int]:
-    """Table.widths (relative weights) scaled to the 156 mm text block."""
-    weights = list(table.widths) or [1.0] * len(table.columns)
-    total = sum(weights)
-    widths = [round(TEXT_WIDTH * weight / total) for weight in weights]
+def column_widths(layout: TableLayout) -> list[int]:
+    """The layout's widths (mm) in twips, summing to the 156 mm text block."""
+    widths = [twips(width) for width in layout.widths_mm]
     widths[-1] += TEXT_WIDTH - sum(widths)  # rounding must not widen the table
     return widths
 
 
+def cell_margins_xml() -> str:
+    """w:tblCellMar: the text kept off the rules, as print.css pads its cells."""
+    return (
+        f'<w:tblCellMar><w:top w:w="{CELL_MARGIN_Y}" w:type="dxa"/><w:left w:w="{CELL_MARGIN_X}" w:type="dxa"/>'
+        f'<w:bottom w:w="{CELL_MARGIN_Y}" w:type="dxa"/><w:right w:w="{CELL_MARGIN_X}" w:type="dxa"/></w:tblCellMar>'
+    )
+
+
 def table_properties_xml() -> str:
-    borders = "".join(TABLE_BORDER.format(side=side)
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    """The template's GwTable style carries the rules and cell margins; the margins
+    are repeated here so that a template edited in Word cannot squeeze the text
+    against the rules the widths were computed for."""
     return (
         f"<w:tblPr {nsdecls('w')}>"
+        f'<w:tblStyle w:val="{TABLE_STYLE}"/>'
         f'<w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/>'
         '<w:jc w:val="center"/>'
-        f"<w:tblBorders>{borders}</w:tblBorders>"
         # Fixed layout: Word and LibreOffice keep our widths instead of fitting text.
         '<w:tblLayout w:type="fixed"/>'
-        f'<w:tblCellMar><w:left w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/>'
-        f'<w:right w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="0000" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        + cell_margins_xml()
+        + '<w:tblLook w:val="0000" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
         'w:noHBand="1" w:noVBand="1"/>'
         "</w:tblPr>"
     )
@@ -107,26 +127,25 @@ def set_cell_width(cell, width: int) -> None:
     tc_pr.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
 
 
-def left_aligned_columns(table: Table) -> set[int]:
-    """Columns of running text (any cell over eight characters) read better
-    flush left; short figures and labels stay centred."""
-    return {
-        index for index in range(len(table.columns))
-        if any(len(row[index]) > 8 for row_index, row in enumerate(table.rows)
-               if row_index not in table.group_rows and index < len(row))
-    }
-
-
-def fill_cell(cell, text: str, style_id: str, align: str | None = None, bold: bool = False) -> None:
+def fill_cell(cell, lines: Iterable[str], style_id: str, align: str | None = None) -> None:
+    """The cell's text; several lines are joined by explicit line breaks."""
     paragraph = cell.paragraphs[0]
     set_paragraph_style(paragraph, style_id, align)
-    run = paragraph.add_run(text)
-    if bold:
-        run.bold = True
+    for index, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if index:
+            run._r.insert(0, parse_xml(f"<w:br {nsdecls('w')}/>"))
+
+
+def keep_with_next(paragraph) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.find(qn("w:pStyle")).addnext(parse_xml(f"<w:keepNext {nsdecls('w')}/>"))
 
 
 def build_table(word_table: WordTable, table: Table) -> None:
-    widths = column_widths(table)
+    layout = layout_table(table)
+    text_style, header_style = TABLE_TEXT_STYLES[layout.size_pt]
+    widths = column_widths(layout)
     tbl = word_table._tbl
     tbl.remove(tbl.tblPr)
     tbl.insert(0, parse_xml(table_properties_xml()))
@@ -136,21 +155,22 @@ def build_table(word_table: WordTable, table: Table) -> None:
 
     header = word_table.rows[0]
     set_row_flags(header, header=True)
-    for cell, title, width in zip(header.cells, table.columns, widths):
+    for cell, lines, width in zip(header.cells, layout.header_lines, widths):
         set_cell_width(cell, width)
-        fill_cell(cell, title, "GwTableHeader")
+        # Broken at word boundaries here, so that no program breaks "序号" as 序/号.
+        fill_cell(cell, lines, header_style)
 
-    left_columns = left_aligned_columns(table)
     for row_index, (row, values) in enumerate(zip(word_table.rows[1:], table.rows)):
         set_row_flags(row, header=False)
         for cell, width in zip(row.cells, widths):
             set_cell_width(cell, width)
         if row_index in table.group_rows:
             merged = row.cells[0].merge(row.cells[-1])
-            fill_cell(merged, values[0], "GwTableText", align="left", bold=True)
+            fill_cell(merged, [values[0]], header_style, align="left")
+            keep_with_next(merged.paragraphs[0])  # a domain's heading never ends a page
             continue
-        for column, (cell, value) in enumerate(zip(row.cells, values)):
-            fill_cell(cell, value, "GwTableText", align="left" if column in left_columns else None)
+        for cell, value, align in zip(row.cells, values, layout.alignments):
+            fill_cell(cell, [value], text_style, align="left" if align == "left" else None)
 
 
 class TableXml:

@@ -25,8 +25,10 @@ from typing import Literal
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from pipeline.document import Colophon, OfficialDocument, Table
+from pipeline.render.table_layout import FIGURE, TableLayout, layout_table
 
 Flavour = Literal["web", "print"]
 
@@ -139,34 +141,32 @@ def geometry_style(geometry: dict[str, float]) -> str:
 # --- Small layout helpers the templates call --------------------------------
 
 
-@dataclass(frozen=True)
-class TableLayout:
-    widths: tuple[float, ...]  # percentages of the table width
-    alignments: tuple[str, ...]  # "left" / "center" per column
-
-
-_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+%?$")
-_SHORT_TEXT = 6  # characters; longer text reads better flush left
-
-
-def _column_alignment(values: list[str]) -> str:
-    filled = [value for value in values if value]
-    if all(_NUMBER.match(value) or len(value) <= _SHORT_TEXT for value in filled):
-        return "center"
-    return "left"
+# The type size of a table (table_layout.TABLE_SIZES_PT) as a class of print.css / web.css.
+TABLE_SIZE_CLASSES = {12.0: "", 10.5: "data-table--small", 9.0: "data-table--smaller"}
 
 
 def table_layout(table: Table) -> TableLayout:
-    count = len(table.columns)
-    weights = table.widths if len(table.widths) == count else (1.0,) * count
-    total = sum(weights) or 1.0
-    widths = tuple(round(100 * weight / total, 2) for weight in weights)
-    data_rows = [row for index, row in enumerate(table.rows) if index not in table.group_rows]
-    alignments = tuple(
-        _column_alignment([row[column] for row in data_rows if column < len(row)])
-        for column in range(count)
-    )
-    return TableLayout(widths, alignments)
+    """The table's size, widths, header lines and alignments (shared with Word)."""
+    return layout_table(table)
+
+
+def table_size_class(layout: TableLayout) -> str:
+    return TABLE_SIZE_CLASSES.get(layout.size_pt, "")
+
+
+def cell_html(text: str) -> Markup:
+    """A cell's text, escaped, each figure ("103.7%", "↑3.2") in a span that keeps
+    it on one line: no engine may then set "%" apart from its number."""
+    parts = []
+    position = 0
+    for match in FIGURE.finditer(text):
+        if not any(character.isdigit() for character in match.group(0)):
+            continue
+        parts.append(escape(text[position:match.start()]))
+        parts.append(Markup('<span class="nobr">{}</span>').format(match.group(0)))
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,10 @@ def make_environment(templates: Path) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(table_layout=table_layout, colophon_lines=colophon_lines)
+    environment.globals.update(
+        table_layout=table_layout, table_size_class=table_size_class, colophon_lines=colophon_lines
+    )
+    environment.filters["cell"] = cell_html
     environment.filters["svg_default_font"] = svg_with_default_font
     return environment
 

@@ -139,6 +139,16 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Upright:
+    """A vertical rule (a table's column rule): a stroked line or a thin tall box."""
+
+    x: float
+    top: float
+    bottom: float
+    color: tuple[float, ...] = (0.0,)
+
+
+@dataclass(frozen=True)
 class Page:
     number: int
     width: float
@@ -147,6 +157,7 @@ class Page:
     bands: tuple[Band, ...]
     graphics: int  # drawn lines, boxes and curves other than rules (tables, charts)
     graphics_top: float  # the top of the highest of them (or of an image); inf if none
+    uprights: tuple[Upright, ...] = ()
 
     @cached_property
     def page_number_line(self) -> TextLine | None:
@@ -278,6 +289,18 @@ def _stroked_bands(lines: list[Shape]) -> list[Band]:
     return bands
 
 
+def _uprights(shapes: tuple[Shape, ...]) -> list[Upright]:
+    """Vertical rules: stroked vertical lines and thin tall filled boxes."""
+    found = []
+    for shape in shapes:
+        tall = shape.bottom - shape.top > 2.0
+        if shape.kind == "line" and abs(shape.x1 - shape.x0) <= 0.01 and tall:
+            found.append(Upright(shape.x0, shape.top, shape.bottom, shape.stroke_color))
+        elif shape.kind == "rect" and shape.fill and shape.x1 - shape.x0 <= RULE_MAX_THICKNESS and tall:
+            found.append(Upright((shape.x0 + shape.x1) / 2, shape.top, shape.bottom, shape.fill_color))
+    return found
+
+
 def _page(number: int, marks: PageMarks) -> Page:
     lines = [shape for shape in marks.shapes if shape.kind == "line"]
     curves = [shape for shape in marks.shapes if shape.kind == "curve"]
@@ -289,7 +312,7 @@ def _page(number: int, marks: PageMarks) -> Page:
     graphics = len(curves) + len(slanted) + len(short)
     tops = [shape.top for shape in (*curves, *slanted)] + list(marks.image_tops) + [band.top for band in short]
     return Page(number, marks.width, marks.height, _lines(number, list(marks.glyphs)), tuple(bands), graphics,
-                min(tops, default=float("inf")))
+                min(tops, default=float("inf")), tuple(_uprights(marks.shapes)))
 
 
 def _fonts(data: bytes) -> dict[str, FontInfo]:

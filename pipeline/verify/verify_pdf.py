@@ -34,6 +34,7 @@ from pipeline.verify.pdf_layout import (
     is_red,
     read_pdf,
 )
+from pipeline.verify.pdf_tables import table_problems
 from pipeline.verify.rules import Finding, Rule
 from pipeline.verify.text import (
     CLOSING_PUNCTUATION,
@@ -55,6 +56,8 @@ PAGE_NUMBER_DROP = 7 * MM  # the dashes below the text block
 LETTER_MARK_TOP = 30 * MM
 LETTER_RULE_LENGTH = 170 * MM
 LETTER_LOWER_RULE_BOTTOM = A4[1] - 20 * MM
+LETTER_NUMBER_GAP = BODY_SIZE * 7 / 8  # 7/8 of a 3号 character under the upper rule (4.9 mm)
+IDEOGRAPHIC_ASCENT = 0.88  # em above the baseline of a CJK character's box
 THICK_RULE = (0.30 * MM, 0.40 * MM)  # 0.35 mm ± 0.05
 THIN_RULE = (0.20 * MM, 0.30 * MM)  # 0.25 mm ± 0.05
 
@@ -102,7 +105,7 @@ class Checker:
         checks = (
             self.page_size, self.fonts, self.body_size, self.text_block, self.line_pitch,
             self.full_pages, self.characters_per_line, self.justified, self.kinsoku,
-            self.headings, self.title, self.header, self.colour, self.page_numbers,
+            self.headings, self.title, self.header, self.colour, self.tables, self.page_numbers,
             self.colophon, self.dates, self.archive,
         )
         return [finding for check in checks for finding in check()]
@@ -460,6 +463,39 @@ class Checker:
                 "第1页", rules.LETTER,
                 f"下方红色双线距下页边 {(A4[1] - lower[-1].bottom) / MM:.1f} mm（应为 20 mm）",
             )
+        yield from self._letter_number(page, max(band.bottom for band in upper))
+
+    def letter_number(self) -> Iterator[Finding]:
+        """The letter's number under its upper double rule (nothing for the standard layout)."""
+        page = self.doc.pages[0]
+        pairs = double_rules([band for band in page.bands if is_red(band.color) and band.width > 100])
+        if self.geometry.layout == "letter" and pairs:
+            yield from self._letter_number(page, max(band.bottom for band in pairs[0]))
+
+    def _letter_number(self, page: Page, rule_bottom: float) -> Iterator[Finding]:
+        """The number (a draft: 征求意见稿) flush with the text block's right edge, its
+        characters' top 7/8 of a 3号 character under the upper double rule."""
+        below = [line for line in page.text_lines if line.top > rule_bottom - 1.0]
+        if not below:
+            return
+        first = below[0]
+        text = re.sub(r"\s+", "", first.text)
+        if not (NUMBER_LIKE.search(text) or "〔" in text or text == "征求意见稿"):
+            return  # no number (nor marking): the title comes first
+        # The characters' top from the baseline, the ideographic em box standing 0.12 em
+        # below it: programs write different descents into a PDF (LibreOffice 0), so
+        # the glyph boxes of the same line can lie 2 pt apart.
+        gap = first.baseline - IDEOGRAPHIC_ASCENT * first.size - rule_bottom
+        if abs(gap - LETTER_NUMBER_GAP) > POSITION_TOLERANCE:
+            yield self.finding(
+                first.place, rules.LETTER,
+                f"发文字号距上方红色双线 {gap / MM:.1f} mm（应为 3 号字高的 7/8，{LETTER_NUMBER_GAP / MM:.1f} mm）",
+            )
+        inset = self.geometry.right - first.x1
+        if abs(inset) > POSITION_TOLERANCE:
+            yield self.finding(
+                first.place, rules.LETTER, f"发文字号右端距版心右边缘 {inset / MM:+.1f} mm（应顶格居版心右边缘）"
+            )
 
     def colour(self) -> Iterator[Finding]:
         limit = header_limit(self.doc.pages[0], self.geometry.layout)
@@ -475,6 +511,13 @@ class Checker:
                 yield self.finding(
                     line.place, rules.COLOUR, f"“{line.snippet}”等 {len(wrong)} 个字为{kind}（正文应为黑色）"
                 )
+
+    # --- Tables ----------------------------------------------------------------------------------
+
+    def tables(self) -> Iterator[Finding]:
+        for page in self.doc.pages:
+            for problem in table_problems(page):
+                yield self.finding(problem.place, rules.TABLE, problem.detail)
 
     # --- Page numbers and colophon ------------------------------------------------------------
 
@@ -748,6 +791,17 @@ def _kinsoku_adjusted(line: TextLine, following: TextLine | None, surplus: int) 
     if len(head) <= deficit or not all(is_wide(text) for text in head[:deficit]):
         return True
     return head[deficit] in CLOSING_PUNCTUATION or head[deficit - 1] in OPENING
+
+
+def verify_layout_of_tables_and_letter(path: Path) -> list[Finding]:
+    """The checks that hold for a PDF of our Word file however a program lays it
+    out (scripts/e2e.py runs them on LibreOffice's): the tables, and a letter's
+    number under its upper double rule."""
+    doc = read_pdf(path)
+    if not doc.pages:
+        return [Finding(Path(path), "", rules.READABLE, "PDF 没有页面")]
+    checker = Checker(doc)
+    return [*checker.tables(), *checker.letter_number()]
 
 
 def verify_pdf(path: Path) -> list[Finding]:

@@ -46,6 +46,14 @@ def body_texts(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
+def page_one_texts(document) -> list[str]:
+    """What page 1 shows from the top: the first-page header (a letter's mark and
+    number), then the body."""
+    section = document.sections[0]
+    header = section.first_page_header.paragraphs if section.different_first_page_header_footer else []
+    return [p.text for p in header] + body_texts(document)
+
+
 def style_of(paragraph) -> str:
     return paragraph._p.pPr.pStyle.val
 
@@ -218,14 +226,19 @@ def test_letter_has_no_page_number_on_its_first_page(letter):
     assert section.different_first_page_header_footer
     assert not has_page_field(section.first_page_footer)
     assert has_page_field(section.footer) and has_page_field(section.even_page_footer)
-    header_text = "".join(p.text for p in section.first_page_header.paragraphs)
-    assert header_text == make_document().issuer_mark
+    header_texts = [p.text for p in section.first_page_header.paragraphs]
+    assert header_texts == [make_document().issuer_mark, make_document().number]
 
 
 def test_letter_puts_the_number_top_right_and_no_print_line(letter):
     doc = make_document()
-    number = next(p for p in letter.paragraphs if p.text == doc.number)
+    # In the first-page header, right under the upper double rule (GB/T 9704 10.1).
+    header = letter.sections[0].first_page_header.paragraphs
+    number = next(p for p in header if p.text == doc.number)
     assert style_of(number) == "GwLetterDocNumber"
+    assert doc.number not in body_texts(letter)
+    styles = letter.styles.element
+    assert styles.xpath('w:style[@w:styleId="GwLetterDocNumber"]/w:pPr/w:jc/@w:val') == ["right"]
     colophon_text = "".join(cell.text for cell in letter.tables[-1]._cells)
     assert colophon_text == "抄送：区委办公室，区人大常委会办公室。"
     assert "印发" not in "".join(body_texts(letter))
@@ -237,7 +250,7 @@ def test_letter_puts_the_number_top_right_and_no_print_line(letter):
 @pytest.mark.parametrize("layout", ["standard", "letter"])
 def test_draft_is_marked_and_shows_no_number(tmp_path, layout):
     document = render(tmp_path, draft=True, layout=layout)
-    texts = body_texts(document)
+    texts = page_one_texts(document)
     assert "征求意见稿" in texts
     assert not any("〔2023〕" in text for text in texts)
     assert texts.index("征求意见稿") < texts.index(make_document().title_lines[0])
@@ -258,22 +271,80 @@ def test_table_header_repeats_and_group_rows_span_all_columns(standard):
     for index in (1, 4):  # group rows 0 and 3, after the header
         cells = rows[index].tc_lst
         assert len(cells) == 1 and cells[0].grid_span == columns
-        runs = list(cells[0].iter(qn("w:r")))
-        assert runs and all(r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None for r in runs)
+        paragraph = cells[0].find(qn("w:p"))
+        # Set like the header (黑体, as in the PDF), and kept with the row after it.
+        assert paragraph.pPr.pStyle.val.startswith("GwTableHeader")
+        assert paragraph.pPr.find(qn("w:keepNext")) is not None
     assert len(rows[2].tc_lst) == columns
 
 
 def test_table_widths_are_set_on_grid_and_cells(standard):
+    from pipeline.render.docx import column_widths
+    from pipeline.render.table_layout import layout_table, minimum_widths_mm
+
+    model = make_document().attachments[0].blocks[0]
+    layout = layout_table(model)
     tbl = attachment_table(standard)._tbl
     grid = [int(col.get(qn("w:w"))) for col in tbl.tblGrid.gridCol_lst]
     assert sum(grid) == pytest.approx(156 * TWIPS_PER_MM, abs=2)
-    weights = make_document().attachments[0].blocks[0].widths
-    assert grid[1] / grid[0] == pytest.approx(weights[1] / weights[0], rel=0.01)
+    assert grid == column_widths(layout)
+    for width, minimum in zip(grid, minimum_widths_mm(model, layout.size_pt)):
+        assert width / TWIPS_PER_MM >= minimum - 0.1
     header_cells = [tc.tcPr.tcW.w for tc in tbl.tr_lst[0].tc_lst]
     assert header_cells == grid
     assert tbl.tblPr.find(f"{qn('w:tblLayout')}").get(qn("w:type")) == "fixed"
-    border = tbl.tblPr.find(f"{qn('w:tblBorders')}/{qn('w:insideH')}")
+
+
+def test_tables_take_the_template_table_style_with_cell_margins(standard):
+    """The rules and the cell margins (w:tblCellMar) are the GwTable style's; the
+    table repeats the margins its widths were computed for."""
+    from pipeline.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM
+
+    expected = {"top": CELL_PADDING_Y_MM, "bottom": CELL_PADDING_Y_MM,
+                "left": CELL_PADDING_X_MM, "right": CELL_PADDING_X_MM}
+    style = standard.styles.element.xpath('w:style[@w:type="table" and @w:styleId="GwTable"]')[0]
+    tbl_pr = attachment_table(standard)._tbl.tblPr
+    assert tbl_pr.find(qn("w:tblStyle")).get(qn("w:val")) == "GwTable"
+    for margins in (style.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}"), tbl_pr.find(qn("w:tblCellMar"))):
+        found = {side: int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) / TWIPS_PER_MM for side in expected}
+        assert found == pytest.approx(expected, abs=0.05)
+    border = style.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}/{qn('w:insideH')}")
     assert (border.get(qn("w:val")), border.get(qn("w:sz"))) == ("single", "4")
+
+
+def test_table_header_is_broken_only_between_its_words(tmp_path):
+    """A header too long for its column is broken at a word boundary, by an
+    explicit line break, so no program breaks it inside a word."""
+    from pipeline.document import Attachment, Table
+
+    table = Table(("序号", "单位", "超额完成指标（项）", "被通报批评（次）"), (("1", "区发改委", "2", "0"),),
+                  widths=(10, 60, 20, 20))
+    document = render(tmp_path, attachments=(Attachment("附件", "加减分情况表", (table,)),))
+    header = attachment_table(document)._tbl.tr_lst[0]
+    cells = []
+    for tc in header.tc_lst:
+        lines = [""]
+        for element in tc.iter(qn("w:br"), qn("w:t")):
+            if element.tag == qn("w:br"):
+                lines.append("")
+            else:
+                lines[-1] += element.text
+        cells.append(lines)
+    assert cells == [["序号"], ["单位"], ["超额完成指标", "（项）"], ["被通报批评", "（次）"]]
+
+
+@pytest.mark.parametrize("columns, style", [(8, "GwTableText"), (13, "GwTableTextSmaller")])
+def test_a_wide_table_is_set_smaller(tmp_path, columns, style):
+    from pipeline.document import Attachment, Table
+
+    headers = ("单位",) + tuple(f"已完成{i}" for i in range(columns - 1))
+    table = Table(headers, (("区发改委",) + ("1",) * (columns - 1),))
+    document = render(tmp_path, attachments=(Attachment("附件", "情况表", (table,)),))
+    cell = attachment_table(document)._tbl.tr_lst[1].tc_lst[1]
+    assert cell.find(qn("w:p")).pPr.pStyle.val == style
+    styles = document.styles.element
+    size = styles.xpath(f'w:style[@w:styleId="{style}"]/w:rPr/w:sz/@w:val')
+    assert size == [{"GwTableText": "24", "GwTableTextSmaller": "18"}[style]]
 
 
 def test_figure_becomes_an_inline_image_with_its_caption(tmp_path):

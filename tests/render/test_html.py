@@ -218,8 +218,19 @@ def test_table_group_rows_span_all_columns(renderer, document):
     table = document.attachments[0].blocks[0]
     assert html.count(f'colspan="{len(table.columns)}"') == len(table.group_rows)
     layout = table_layout(table)
-    assert abs(sum(layout.widths) - 100) < 0.1
+    assert abs(sum(layout.widths_percent) - 100) < 0.1
     assert layout.alignments[1] == "left" and layout.alignments[2] == "center"
+
+
+def test_table_figures_are_kept_whole_and_headers_broken_between_words(renderer):
+    from pipeline.document import Attachment, Table
+
+    table = Table(("序号", "单位", "超额完成指标（项）", "完成率"),
+                  (("1", "区发改委", "2", "103.7%"), ("2", "区金融局", "A&B<1>", "—")), widths=(10, 60, 20, 20))
+    html = renderer.render(make_document(attachments=(Attachment("附件", "表", (table,)),)))
+    assert '<th scope="col">超额完成指标<br>（项）</th>' in html
+    assert '<span class="nobr">103.7%</span>' in html
+    assert "A&amp;B&lt;<span class=\"nobr\">1</span>&gt;" in html
 
 
 def test_figure_svg_is_inline_and_caption_escaped(renderer):

@@ -215,6 +215,54 @@ def test_letter_layout_has_no_number_on_its_first_page(renderer, tmp_path):
     assert "印发" not in last_words
 
 
+@pytest.mark.parametrize("draft", [False, True])
+def test_letter_number_sits_under_the_upper_double_rule_flush_right(renderer, tmp_path, draft):
+    """GB/T 9704 10.1: 顶格居版心右边缘, 7/8 of a 3号 character (14 pt) under the rule."""
+    from pipeline.verify.pdf_layout import is_red, read_pdf
+    from pipeline.verify.verify_pdf import double_rules
+
+    letter = make_document(layout="letter", draft=draft, number=None if draft else make_document().number)
+    path = tmp_path / "letter.pdf"
+    renderer.write(letter, path)
+    page = read_pdf(path).pages[0]
+    upper = double_rules([band for band in page.bands if is_red(band.color) and band.width > 100])[0]
+    rule_bottom = max(band.bottom for band in upper)
+    number = next(line for line in page.text_lines if line.top > rule_bottom)
+    assert squeeze(number.text) == ("征求意见稿" if draft else letter.number)
+    character_top = number.baseline - 0.88 * number.size  # the ideographic em box's top
+    assert character_top - rule_bottom == pytest.approx(16 * 7 / 8, abs=0.3 * MM)
+    assert number.x1 == pytest.approx(BLOCK_RIGHT, abs=0.5 * MM)
+
+
+def test_table_headers_figures_and_padding_hold_in_the_pdf(renderer, tmp_path):
+    """Columns asked for far too narrow (and a ninth, short-valued one): the
+    headers still keep their words whole, every figure keeps to one line with its
+    "%" or sign, and the text keeps off the rules."""
+    from pipeline.document import Attachment, Table
+    from pipeline.render.table_layout import CELL_PADDING_X_MM, layout_table
+    from pipeline.verify.pdf_layout import read_pdf
+    from pipeline.verify.pdf_tables import clearance, tables_on
+
+    columns = ("序号", "指标", "目标值", "完成值", "完成率", "序时进度", "状态", "较上期", "责任单位")
+    rows = tuple(
+        (str(serial), "10-1 规上工业企业研发活动覆盖率", "5187", "62.2", "103.7%", "100.0%", "严重滞后", change,
+         "区市场监管局")
+        for serial, change in ((1, "↑13.2"), (2, "—"), (3, "-0.5"))
+    )
+    table = Table(columns, rows, widths=(3, 90, 3, 3, 3, 3, 3, 3, 3))
+    path = tmp_path / "table.pdf"
+    renderer.write(make_document(attachments=(Attachment("附件", "情况表", (table,)),)), path)
+    found = [each for page in read_pdf(path).pages for each in tables_on(page)]
+    assert len(found) == 1 and len(found[0].rows) == 1 + len(rows)
+    assert [cell.texts for cell in found[0].header] == [tuple(lines) for lines in layout_table(table).header_lines]
+    assert all(len(cell.lines) == 1 for cell in found[0].header)  # here every header fits one line
+    for row, values in zip(found[0].rows[1:], rows):
+        assert [cell.text for cell in row] == [squeeze(value) for value in values]
+        assert all(len(cell.lines) == 1 for index, cell in enumerate(row) if index != 1)
+    closest = min(clearance(cell) for row in found[0].rows for cell in row)
+    assert closest >= CELL_PADDING_X_MM * MM - 0.5  # less the rule's half width
+
+
 def test_bold_lead_is_drawn_bold(rendered):
     from pypdf import PdfReader
 
