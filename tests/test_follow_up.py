@@ -160,7 +160,8 @@ def test_answer_forms_list_each_units_open_notices(year, tmp_path):
     sheet = load_workbook(tmp_path / "forms" / "整改反馈" / "乙局.xlsx")["反馈"]
     rows = [row for row in sheet.iter_rows(min_row=5, values_only=True)]
     assert [row[0] for row in rows] == ["东湖督〔2024〕4号", "东湖督〔2024〕8号", "东湖督〔2024〕12号"]
-    assert rows[2][8].startswith("I2 ")  # the indicator behind the notice
+    assert rows[0][8].startswith("I2 ")  # the indicator behind the notice
+    assert not rows[2][8]  # notice 12 was for the unanswered notice alone
 
 
 def test_a_returned_answer_form_is_read_back(year, tmp_path, renderers):
@@ -193,8 +194,9 @@ def after_q1(tmp_path, renderers):
     "row, words",
     [
         (("东湖督〔2024〕9号", "乙局", dt.date(2024, 4, 19), "", ""), ("没有 东湖督〔2024〕9号", "第2行", "“文号”")),
-        (("东湖督〔2024〕4号", "甲局", dt.date(2024, 4, 19), "", ""), ("是发给乙局的督办通知，不是发给甲局的",)),
-        (("东湖督〔2024〕4号", "乙局", dt.date(2024, 4, 1), "", ""), ("早于督办通知 东湖督〔2024〕4号 的成文日期 2024-04-08",)),
+        # Q1 alone in a new workspace: the bulletin is 1号, its notice to 乙局 2号.
+        (("东湖督〔2024〕2号", "甲局", dt.date(2024, 4, 19), "", ""), ("是发给乙局的督办通知，不是发给甲局的",)),
+        (("东湖督〔2024〕2号", "乙局", dt.date(2024, 4, 1), "", ""), ("早于督办通知 东湖督〔2024〕2号 的成文日期 2024-04-08",)),
         (("东湖督2024第4号", "乙局", dt.date(2024, 4, 19), "", ""), ("文号“东湖督2024第4号”无法识别",)),
         (("东湖督〔2024〕4号", "庚局", dt.date(2024, 4, 19), "", ""), ("单位“庚局”不在工作表“单位”中",)),
         (("东湖督〔2024〕4号", "乙局", "四月中旬", "", ""), ("反馈日期", "不是有效日期")),
@@ -215,8 +217,8 @@ def test_a_bad_answer_row_stops_the_build_naming_its_place(after_q1, row, words)
 def test_a_second_answer_that_contradicts_the_first_is_refused(after_q1):
     root, out = after_q1
     cf.write_answers(root, "反馈", [
-        ("东湖督〔2024〕4号", "乙局", dt.date(2024, 4, 19), "已整改到位。", "是"),
-        ("东湖督〔2024〕4号", "乙局", dt.date(2024, 4, 26), "仍在整改。", "否"),
+        ("东湖督〔2024〕2号", "乙局", dt.date(2024, 4, 19), "已整改到位。", "是"),
+        ("东湖督〔2024〕2号", "乙局", dt.date(2024, 4, 26), "仍在整改。", "否"),
     ])
     result = CliRunner().invoke(main, ["build", "2024-04", "--inputs", str(root), "--out", str(out)])
     assert result.exit_code == 1

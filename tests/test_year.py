@@ -99,17 +99,24 @@ def test_a_report_after_the_cutoff_is_missing_there_and_made_good_next(year):
 
 
 def names_after(text: str, heading: str, verdict: str) -> list[str]:
-    """The units a document names in its verdict paragraph: "甲、乙等2个单位措施扎实……"."""
-    match = re.search(f"{heading}(?!情况)([^。]*?)(?:等\\d+个单位)?{verdict}", text)
-    return match.group(1).split("、") if match else []
+    """The units a document names in its verdict paragraphs: "甲、乙等2个单位措施扎实……",
+    or one paragraph per group ("部门中，…", "街道中，…")."""
+    start = re.search(f"{heading}(?!情况)", text)
+    if start is None:
+        return []
+    names = []
+    pattern = f"(?:。|{heading})(?:(?:部门|街道|乡镇|街道（乡镇）)中，)?([^。：]*?)(?:等\\d+个单位)?{verdict}"
+    for match in re.finditer(pattern, text[start.start():start.start() + 20000]):
+        names += match.group(1).split("、")
+    return names
 
 
 def test_every_manifest_list_is_what_the_document_says(year):
     _, _, documents = year
     for document in main_documents(documents):
         text = document["text"]
-        assert names_after(text, "表扬单位", "措施扎实") == document["commended"], document["title"]
-        assert names_after(text, "通报批评单位", "行动迟缓") == document["criticised"], document["title"]
+        assert names_after(text, "表扬单位", "措施扎实、成效明显，所负责") == document["commended"], document["title"]
+        assert names_after(text, "通报批评单位", "行动迟缓、推进不力，存在") == document["criticised"], document["title"]
         for unit in document["criticised"]:
             notices = [d for d in documents if d["kind"] == "notice" and d["folder"] == document["folder"]]
             assert unit in {n["unit"] for n in notices}

@@ -99,4 +99,5 @@ def test_signed_points():
 def test_hand_year_in_word_pdf_and_html(hand, renderers, tmp_path):
     _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
     assert_same_words(document, tmp_path, renderers)
-    assert len([b for b in document.attachments[1].blocks if isinstance(b, Table)]) == 1
+    # The points: the departments' ranking and the street's, each a table of its own.
+    assert len([b for b in document.attachments[1].blocks if isinstance(b, Table)]) == 2
