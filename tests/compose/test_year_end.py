@@ -12,7 +12,6 @@ from pipeline.compose import Issue
 from pipeline.compose.year_end import compose_year_end_account, signed
 from pipeline.document import Figure, Table
 from pipeline.record import CampaignRecord
-from tests.compose import hand_campaign as hc
 from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 
