@@ -16,7 +16,6 @@ protection (审阅 → 撤销工作表保护) when a form needs mending by hand.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from pipeline.evaluate import benchmark
 from pipeline.filenames import unique_stems
 from pipeline.load import REPORT_SHEET
 from pipeline.model import QUALITATIVE_VALUES, Campaign, Indicator, Inputs, Location, Report
+from pipeline.periods import PeriodError, parse_period
 from pipeline.problems import ProblemLog
 from pipeline.sheet_cells import put
 from pipeline.write import publish, staging_folder
@@ -98,11 +98,12 @@ class FormsResult:
 
 
 def parse_month(label: str) -> tuple[int, int] | None:
-    """"2023-10" → (2023, 10); anything else → None."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", label.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    """"2023-10", "2023-9", "2023年10月" → (2023, 10); anything else → None."""
+    try:
+        period = parse_period(label)
+    except PeriodError:
         return None
-    return int(match.group(1)), int(match.group(2))
+    return (period.year, period.index) if period.kind == "month" else None
 
 
 def check_month(inputs: Inputs, year: int) -> None:

@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,19 +240,43 @@ def load_reports(root: Path, log: ProblemLog) -> list[RawReportFile]:
         if entry.is_dir() and not guard.is_inside(entry, root):
             log.add(Location(display_path(entry, root)), "是指向输入文件夹以外的链接（快捷方式），不予读取：请把月报本身放入此文件夹")
             continue
-        month = entry.name if entry.is_dir() else entry.stem
-        if not _MONTH_NAME.match(month):
+        month = month_of_name(entry.name if entry.is_dir() else bare_stem(entry.name))
+        if month is None:
             log.add(
                 Location(display_path(entry, root)),
-                "无法从名称判断月份：月报文件或文件夹应命名为 年-月，如 2023-09.xlsx 或 2023-09/",
+                "无法从名称判断月份：月报文件或文件夹应命名为 年-月，如 2023-09.xlsx 或 2023-09/"
+                "（也可写作 2023年9月月报.xlsx）",
             )
             continue
         files = report_files_in(entry) if entry.is_dir() else [entry]
         for path in files:
             table = read_report_file(path, root, log)
             if table is not None:
+                if month != (entry.name if entry.is_dir() else entry.stem):
+                    table.notes.append(f"按名称“{entry.name}”读作 {month} 的月报")
                 found.append(RawReportFile(month, table))
     return found
+
+
+_NAMED_MONTH = re.compile(r"(?<!\d)(\d{4})\s*[-_.年/]\s*(\d{1,2})(?!\d)\s*(?:月|$|[^\d])")
+
+
+def month_of_name(name: str) -> str | None:
+    """"2023-09", or the month in a name as users write it (2023年9月月报, 2023.9): "2023-09"."""
+    if _MONTH_NAME.match(name):
+        return name
+    match = _NAMED_MONTH.search(unicodedata.normalize("NFKC", name))
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return f"{match.group(1)}-{int(match.group(2)):02d}"
+
+
+def bare_stem(name: str) -> str:
+    """The name without its extensions: Windows hides them, so 2023-09.xlsx.xlsx is common."""
+    stem = name
+    while Path(stem).suffix.lower() in (*WORKBOOK_SUFFIXES, ".csv"):
+        stem = Path(stem).stem
+    return stem
 
 
 def is_not_a_report(path: Path) -> bool:
@@ -348,7 +373,16 @@ def open_book(path: Path, root: Path, log: ProblemLog) -> Book | None:
     except guard.Refused as refused:
         log.add(Location(shown_path), refused.message)
         return None
-    head = path.read_bytes()[:4096]
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except PermissionError:
+        # On Windows shares a workbook open in Excel or WPS cannot be read.
+        log.add(Location(shown_path), "文件正被其他程序占用或没有读取权限，无法读取：请关闭 Excel/WPS 后重试")
+        return None
+    except OSError as error:
+        log.add(Location(shown_path), f"无法读取文件（{error.strerror or error}）：请检查文件是否完整、可以打开")
+        return None
     kind = content_kind(head)
     problem = unreadable_reason(head, kind, suffix)
     if problem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,14 +70,50 @@ class PeriodError(ValueError):
     pass
 
 
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# How people write a period besides the canonical form: 2023-9, 2023.09, 2023/9, 2023年9月,
+# 2023Q3, 2023q3, 2023年三季度, 2023年第三季度, 2023H1, 2023年上半年, 2023年.
+_SPELLINGS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
+    ("month", re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?(?:份)?$")),
+    ("quarter", re.compile(r"^(\d{4})\s*[-年]?\s*(?:第)?\s*[Qq]?([1-4一二三四])\s*(?:季度?)?$")),
+    ("half", re.compile(r"^(\d{4})\s*[-年]?\s*(?:[Hh]([12])|([上下])半年)$")),
+    ("year", re.compile(r"^(\d{4})\s*年?(?:度|全年)?$")),
+)
+
+
 def parse_period(text: str) -> Period:
-    text = text.strip()
+    """The canonical 2023-09, 2023-Q3, 2023-H1, 2023, or a common spelling of them."""
+    typed = text.strip()
+    normalised = unicodedata.normalize("NFKC", typed)
     for kind, pattern in _PATTERNS:
-        match = pattern.match(text)
+        match = pattern.match(normalised)
         if match:
             year = int(match.group(1))
             index = int(match.group(2)) if kind != "year" else 1
             return Period(kind, year, index)
+    period = read_spelling(normalised)
+    if period is not None and (period.kind != "month" or 1 <= period.index <= 12):
+        return period
     raise PeriodError(
-        f"无法识别的周期“{text}”：应为月份 2023-09、季度 2023-Q3、半年 2023-H1 或年度 2023"
+        f"无法识别的周期“{typed}”：应为月份 2023-09、季度 2023-Q3、半年 2023-H1 或年度 2023"
+        "（也可写作 2023年9月、2023年三季度、2023年上半年）"
     )
+
+
+def read_spelling(text: str) -> Period | None:
+    for kind, pattern in _SPELLINGS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        year = int(match.group(1))
+        if kind == "month":
+            return Period("month", year, int(match.group(2)))
+        if kind == "quarter":
+            if not re.search(r"[Qq]|季", text):
+                continue  # 2023-3 is March, not a quarter
+            return Period("quarter", year, _CN_DIGITS[match.group(2)])
+        if kind == "half":
+            index = int(match.group(2)) if match.group(2) else (1 if match.group(3) == "上" else 2)
+            return Period("half", year, index)
+        return Period("year", year, 1)
+    return None

@@ -204,3 +204,43 @@ def test_two_columns_that_both_mean_the_value_are_refused(tmp_path):
     rows = [["指标编号", "填报单位", "完成值（上月）", "完成值（本月）"], ["A1-1", "区行政审批局", 4, 5]]
     _, problems = read(xlsx(tmp_path / "r.xlsx", rows), tmp_path)
     assert any("表头“完成值”出现了两次（C列和D列）" in p for p in problems)
+
+
+class TestNamesAsUsersWriteThem:
+    @pytest.mark.parametrize(
+        "name, month",
+        [("2023-09.xlsx", "2023-09"), ("2023-09.xlsx.xlsx", "2023-09"), ("2023年9月月报.xlsx", "2023-09"),
+         ("老城区2023年10月进展填报.xlsx", "2023-10"), ("2023.9.xlsx", "2023-09"), ("报表.xlsx", None)],
+    )
+    def test_the_month_is_read_from_the_name(self, name, month):
+        from pipeline.load import bare_stem, month_of_name
+
+        assert month_of_name(bare_stem(name)) == month
+
+    def test_a_file_that_cannot_be_opened_says_close_excel(self, tmp_path, monkeypatch):
+        from pipeline.load import open_book
+        from pipeline.problems import ProblemLog
+
+        path = tmp_path / "reports" / "2023-09.xlsx"
+        path.parent.mkdir()
+        path.write_bytes(b"PK\x03\x04")
+
+        def locked(self, *args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(type(path), "open", locked)
+        log = ProblemLog()
+        assert open_book(path, tmp_path, log) is None
+        (problem,) = log.problems
+        assert "请关闭 Excel/WPS 后重试" in problem.message and problem.location.file == "reports/2023-09.xlsx"
+
+
+@pytest.mark.parametrize(
+    "typed, label",
+    [("2023-9", "2023-09"), ("2023Q3", "2023-Q3"), ("2023年9月", "2023-09"), ("2023年三季度", "2023-Q3"),
+     ("2023年第三季度", "2023-Q3"), ("2023年上半年", "2023-H1"), ("２０２３－０９", "2023-09"), ("2023年", "2023")],
+)
+def test_periods_as_users_type_them(typed, label):
+    from pipeline.periods import parse_period
+
+    assert parse_period(typed).label == label
