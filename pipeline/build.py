@@ -379,10 +379,11 @@ def build_all(
     built: Callable[[BuildResult], None] = lambda result: None,
     renderers: Renderers | None = None,
     waiting: Callable[[], None] = lambda: None,
+    progress: Progress = lambda message: None,
 ) -> tuple[BuildResult, ...]:
     """Every cut-off of ``year`` with data, in date order, reading the inputs and
     setting up the renderers once. ``started`` hears the cut-offs before the first
-    build (for a progress bar), ``built`` each finished one."""
+    build (for a progress bar), ``built`` each finished one, ``progress`` each step."""
     with build_lock(inputs_dir, waiting):
         inputs = check(inputs_dir)
         if year != inputs.campaign.year:
@@ -392,7 +393,7 @@ def build_all(
         renderers = renderers or Renderers.load(TEMPLATES)
         results = []
         for period in periods:
-            results.append(build_unlocked(inputs_dir, out_dir, period, options, lambda m: None, renderers, inputs))
+            results.append(build_unlocked(inputs_dir, out_dir, period, options, progress, renderers, inputs))
             built(results[-1])
         return tuple(results)
 

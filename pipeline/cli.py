@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.build import PROJECT_ROOT, BuildOptions, BuildResult, build, build_all, check
+from pipeline.build import PROJECT_ROOT, BuildOptions, BuildResult, build, build_all, check, kind_name
 from pipeline.calendar import calendar_warnings
 from pipeline.cli_zh import use_chinese
 from pipeline.forms import make_forms, parse_month
@@ -195,12 +195,13 @@ def answer_forms_command(inputs_dir: Path, out_dir: Path, as_of: dt.date) -> Non
 @out_option("输出文件夹，每个周期写入其下的同名文件夹")
 @click.option("--draft", is_flag=True, help="生成征求意见稿：加“征求意见稿”标识，不占用文号")
 @click.option("--date", "issue_date", callback=parse_date_option, metavar="日期", help="成文日期，如 2023-10-09（默认为报送截止后的第一个工作日）")
+@click.option("--quiet", "-q", is_flag=True, help="只报告结果和问题，不显示进度和文件清单")
 @click.option("--all", "whole_year", is_flag=True, help="与年度一起使用（如 2023 --all）：生成该年已有数据的每个周期的全部公文")
 @click.option(
     "--verify", "verify_mode", type=click.Choice(["strict", "warn"]), default="strict", show_default=True,
     help="按 GB/T 9704 核验生成的 Word 和 PDF：strict 发现问题即不发布（已有输出不变），warn 照常发布并列出问题",
 )
-def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date, whole_year: bool,
+def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date, quiet: bool, whole_year: bool,
                   verify_mode: str) -> None:
     """生成一个截止月的主文及督办通知。
 
@@ -211,54 +212,81 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
     if whole_year:
         if period.kind != "year":
             raise click.UsageError(f"--all 只能与年度一起使用，如 bulletin build {period.year} --all")
-        build_year(period.year, inputs_dir, out_dir, options)
+        build_year(period.year, inputs_dir, out_dir, options, quiet)
         return
     with exit_cleanly(on_bad_input="未生成任何文件，已有的输出保持不变。", on_failure="已有的输出保持不变。"):
         built = build(
-            inputs_dir, out_dir, period, options, progress=lambda message: click.echo(message, err=True),
+            inputs_dir, out_dir, period, options,
+            progress=(lambda message: None) if quiet else (lambda message: click.echo(message, err=True)),
             waiting=tell_waiting,
         )
     warn_about_calendar_of(built)
-    click.secho(f"已生成 {len(built.documents)} 份公文，位于 {built.folder}：", fg="green")
-    for item in built.documents:
+    click.secho(f"已生成 {len(built.documents)} 份公文，位于 {built.folder}{'。' if quiet else '：'}", fg="green")
+    for item in () if quiet else built.documents:
         number = item.document.number or "（征求意见稿，无文号）"
         click.echo(f"  {number}  {item.document.title}")
         for fmt, path in item.files.items():
             click.echo(f"      {fmt.upper():5} {built.folder / path}")
-    click.echo("使用字体：" + "；".join(built.fonts))
+    if not quiet:
+        click.echo("使用字体：" + "；".join(built.fonts))
     warn_about_changes(built)
     warn_about_findings(built)
 
 
-def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions) -> None:
-    """`build 2023 --all`: every period with data, under one progress bar."""
+def year_progress(quiet: bool):
+    """One line on the terminal, whatever its width: rich measures a Chinese character
+    as two columns, so the line is cut with an ellipsis rather than wrapped."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Column
+
+    fixed = Column(no_wrap=True)
+    return Progress(
+        TextColumn("{task.description}", table_column=fixed),
+        BarColumn(bar_width=12, table_column=Column(no_wrap=True, width=12)),
+        MofNCompleteColumn(table_column=fixed),
+        TextColumn("剩余", table_column=fixed),
+        TimeRemainingColumn(compact=True, table_column=fixed),
+        TextColumn("{task.fields[current]}", table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
+        console=Console(stderr=True),
+        disable=quiet,
+        transient=True,
+        expand=True,
+    )
+
+
+def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions, quiet: bool = False) -> None:
+    """`build 2023 --all`: every cut-off with data, under one progress line."""
     failure = exit_cleanly(
         on_bad_input="未生成任何文件，已有的输出保持不变。",
         on_failure="此前已完成的周期已写出；失败周期的原有输出保持不变。",
     )
-    with failure, contextlib.ExitStack() as stack:
-        bars = []
+    with failure, year_progress(quiet) as bar:
+        task = bar.add_task(f"生成{year}年公文", total=None, current="读取并校验输入文件……")
 
         def started(periods) -> None:
-            # The bar needs the number of periods, known once the inputs are read.
-            bars.append(stack.enter_context(click.progressbar(
-                length=len(periods), label=f"生成{year}年各周期公文", file=sys.stderr,
-                item_show_func=lambda label: label or "",
-            )))
+            # The total is known once the inputs are read.
+            bar.update(task, total=len(periods))
+
+        def step(message: str) -> None:
+            bar.update(task, current=message)
 
         def built(result: BuildResult) -> None:
-            bars[0].update(1, result.folder.name)
+            bar.update(task, advance=1, current=f"{result.folder.name} 完成")
 
-        results = build_all(inputs_dir, out_dir, year, options, started=started, built=built, waiting=tell_waiting)
+        results = build_all(
+            inputs_dir, out_dir, year, options, started=started, built=built, waiting=tell_waiting, progress=step
+        )
     if results:
         warn_about_calendar_of(results[0])
     documents = sum(len(r.documents) for r in results)
-    click.secho(f"已生成 {len(results)} 个周期的 {documents} 份公文，位于 {out_dir}：", fg="green")
-    for result in results:
+    click.secho(f"已生成 {len(results)} 个周期的 {documents} 份公文，位于 {out_dir}{'。' if quiet else '：'}", fg="green")
+    for result in () if quiet else results:
         notices = sum(1 for item in result.documents if item.document.kind == "notice")
         main = result.documents[0].document
         extra = f"，督办通知{notices}份" if notices else ""
-        click.echo(f"  {result.folder.name:8} {main.number or '（征求意见稿）'}  {main.title}{extra}")
+        # The kind, not the title: one line a cut-off at 80 columns.
+        click.echo(f"  {result.folder.name:8} {main.number or '（征求意见稿）'}  {kind_name(result.result.period)}{extra}")
     for result in results:
         warn_about_changes(result)
         warn_about_findings(result)
