@@ -147,22 +147,49 @@ def load_campaign_yaml(root: Path, log: ProblemLog) -> dict[str, Any]:
         return {}
     try:
         guard.check_file(path, root, guard.MAX_YAML_BYTES)
-        data = guard.load_yaml(path.read_text(encoding="utf-8"))
+        text, _encoding = decode_text(path.read_bytes())  # Notepad on Chinese Windows saves GBK
+        data = guard.load_yaml(text)
     except guard.Refused as refused:
         log.add(Location("campaign.yaml"), refused.message)
         return {}
     except guard.AliasRefused as error:
         log.add(Location("campaign.yaml", row=error.problem_mark.line + 1), error.problem)
         return {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    except ValueError as error:  # neither UTF-8 nor GBK
+        log.add(Location("campaign.yaml"), str(error))
+        return {}
+    except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        log.add(Location("campaign.yaml", row=row), f"不是有效的 YAML 文件：{error}")
+        row, message = yaml_problem(text, error, row)
+        log.add(Location("campaign.yaml", row=row), message)
         return {}
     if not isinstance(data, dict):
         log.add(Location("campaign.yaml"), "内容应为“键: 值”形式的设置")
         return {}
     return data
+
+
+_FULL_WIDTH_KEY = re.compile(r"^\s*-?\s*[A-Za-z_]+\s*：")
+YAML_PROBLEMS = (
+    ("mapping values are not allowed", "值中含有半角冒号“:”：请给整个值加上引号，如 name: \"…\""),
+    ("found character '\\t'", "用了制表符（Tab）缩进：请改用空格"),
+    ("could not find expected ':'", "缺少“键: 值”中的冒号，或上一行的引号没有配对"),
+    ("found undefined alias", "含有“*”开头的别名引用：请删去或给值加上引号"),
+    ("expected <block end>", "缩进不一致：同一层的设置应左对齐"),
+)
+
+
+def yaml_problem(text: str, error: yaml.YAMLError, row: int | None) -> tuple[int | None, str]:
+    """The row and PyYAML's complaint, said in words a clerk can act on."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FULL_WIDTH_KEY.match(line):
+            return number, "键名后用了全角冒号“：”，应为半角冒号加空格“: ”（如 name: 2023年……）"
+    detail = str(getattr(error, "problem", "") or error)
+    for english, chinese in YAML_PROBLEMS:
+        if english in detail:
+            return row, f"不是有效的设置文件：{chinese}"
+    return row, "不是有效的设置文件：请检查这一行的格式（每行写作“键: 值”，列表项以“- ”开头，缩进用空格）"
 
 
 # plan ------------------------------------------------------------------------

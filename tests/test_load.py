@@ -244,3 +244,25 @@ def test_periods_as_users_type_them(typed, label):
     from pipeline.periods import parse_period
 
     assert parse_period(typed).label == label
+
+
+class TestCampaignYamlAsClerksWriteIt:
+    def write(self, tmp_path, text: str, encoding: str = "utf-8"):
+        from pipeline.load import load_campaign_yaml
+        from pipeline.problems import ProblemLog
+
+        (tmp_path / "campaign.yaml").write_bytes(text.encode(encoding))
+        log = ProblemLog()
+        return load_campaign_yaml(tmp_path, log), log.problems
+
+    def test_a_gbk_file_is_read(self, tmp_path):
+        data, problems = self.write(tmp_path, "name: 2023年老城区活动\nyear: 2023\n", "gb18030")
+        assert data["name"] == "2023年老城区活动" and not problems
+
+    def test_a_full_width_colon_is_named_with_its_row(self, tmp_path):
+        _, (problem,) = self.write(tmp_path, "year: 2023\nname：活动\n")
+        assert problem.location.row == 2 and "全角冒号" in problem.message
+
+    def test_no_english_from_the_yaml_library(self, tmp_path):
+        _, (problem,) = self.write(tmp_path, "name: a: b\n")
+        assert "mapping" not in problem.message and "引号" in problem.message
