@@ -14,7 +14,7 @@ from typing import Any, Callable, TypeVar
 
 from pipeline.fonts import printable_characters
 from pipeline.intake import REJECTED, SUPERSEDED, UNFILLED, USED, IntakeFile, IntakeRow, Ledger
-from pipeline.load import SHARES_SHEET, RawInputs, RawReportFile, RawRow, RawTable
+from pipeline.load import PLAN_SHEETS, SHARES_SHEET, RawInputs, RawReportFile, RawRow, RawTable
 from pipeline.model import (
     QUALITATIVE_VALUES,
     Campaign,
@@ -66,6 +66,10 @@ def validate(raw: RawInputs, log: ProblemLog) -> Inputs:
     """Build the typed inputs; raises InputError listing every problem."""
     refuse_unprintable(raw, log)
     campaign = validate_campaign(raw.campaign, log)
+    if any(name not in raw.plan for name in PLAN_SHEETS):
+        # A plan sheet that could not be read (misspelt, hidden, missing) would make every
+        # unit and indicator elsewhere "unknown": report the sheet alone, not its echoes.
+        log.raise_if_any()
     plan = validate_plan(raw.plan, log, campaign.report_every)
     declared = declared_indicator_ids(raw.plan.get("指标"))
     reports, ledger = validate_reports(raw.reports, plan, campaign, declared, log)

@@ -302,3 +302,19 @@ def test_an_id_excel_turned_into_a_date_is_read_back(tmp_path):
     inputs = check(root)
     assert [r.indicator_id for r in inputs.reports] == ["3-7"]
     assert "指标编号被 Excel 识别为日期（3月7日），按“3-7”读取" in inputs.ledger.rows[0].notes
+
+
+def test_a_misspelt_plan_sheet_is_reported_once_without_its_echoes(tmp_path):
+    from openpyxl import load_workbook
+
+    from pipeline.build import check
+    from pipeline.problems import InputError
+
+    root = cf.make_campaign(tmp_path / "inputs")
+    workbook = load_workbook(root / "plan.xlsx")
+    workbook["单位"].title = "单位表"
+    workbook.save(root / "plan.xlsx")
+    with pytest.raises(InputError) as error:
+        check(root)
+    (problem,) = error.value.problems
+    assert "缺少工作表“单位”" in problem.message and "单位表" in problem.message
