@@ -89,6 +89,7 @@ class RawTable:
     rows: list[RawRow] = field(default_factory=list)
     header_row: int | None = None
     notes: list[str] = field(default_factory=list)  # liberties taken with the file's layout
+    title: str = ""  # the text above the header: a collection form names its month there
 
     def location(self, row: int | None = None, column: str | None = None) -> Location:
         letter = None
@@ -278,11 +279,32 @@ def load_reports(root: Path, log: ProblemLog) -> list[RawReportFile]:
         files = report_files_in(entry) if entry.is_dir() else [entry]
         for path in files:
             table = read_report_file(path, root, log)
-            if table is not None:
+            if table is not None and not form_of_another_month(table, month, log):
                 if month != (entry.name if entry.is_dir() else entry.stem):
                     table.notes.append(f"按名称“{entry.name}”读作 {month} 的月报")
                 found.append(RawReportFile(month, table))
     return found
+
+
+_FORM_MONTH = re.compile(r"(?:(\d{4})年)?(\d{1,2})月进展情况填报表")
+
+
+def form_of_another_month(table: RawTable, month: str, log: ProblemLog) -> bool:
+    """A collection form (bulletin forms) names its month in its title: one dropped into
+    another month's folder or file name is refused with both months named."""
+    match = _FORM_MONTH.search(table.title)
+    if match is None:
+        return False
+    year, number = int(month[:4]), int(month[5:])
+    if int(match.group(2)) == number and (match.group(1) is None or int(match.group(1)) == year):
+        return False
+    said = f"{match.group(1) or year}年{int(match.group(2))}月"
+    log.add(
+        Location(table.file, table.sheet, 1),
+        f"这是{said}的填报表，却作为{year}年{number}月的月报放置：请放回对应月份的文件夹（或改正文件名），"
+        "或用 bulletin forms 重新生成本月的填报表",
+    )
+    return True
 
 
 _NAMED_MONTH = re.compile(r"(?<!\d)(\d{4})\s*[-_.年/]\s*(\d{1,2})(?!\d)\s*(?:月|$|[^\d])")
@@ -730,6 +752,7 @@ def grid_to_table(grid: Grid, book: Book, known: tuple[str, ...], synonyms: dict
     table.notes.extend(header_notes)
     report_duplicate_headers(cells[header_index], known, synonyms, table, log)
     above = [r + 1 for r in range(header_index) if any(v is not None for v in cells[r])]
+    table.title = "".join(str(v) for r in above for v in cells[r - 1] if v is not None)
     if above:
         table.notes.append(f"表头在第{table.header_row}行，其上的第{rows_text(above)}行为标题或说明，未作为数据读取")
     add_rows(table, grid, cells, changes, header_index)

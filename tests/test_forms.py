@@ -142,3 +142,15 @@ def test_forms_take_a_due_date(tmp_path):
     assert run("forms", "2024-10", "--inputs", root, "--out", out, "--due", "2024-11-08").exit_code == 0
     sheet = load_workbook(out / "forms" / "2024-10" / "区统计局.xlsx")["填报"]
     assert "报送截止：2024年11月8日" in sheet["A2"].value
+
+
+def test_a_form_of_another_month_is_refused_with_both_months(forms):
+    root, folder = forms
+    fill(folder / "区统计局.xlsx", {"B1-1": "已完成"})
+    wrong = root / "reports" / "2024-11"
+    wrong.mkdir(parents=True)
+    (folder / "区统计局.xlsx").rename(wrong / "区统计局.xlsx")
+    result = run("check", "--inputs", root)
+    assert result.exit_code == 1
+    assert "这是2024年10月的填报表，却作为2024年11月的月报放置" in result.output
+    assert "reports/2024-11/区统计局.xlsx" in result.output
