@@ -100,11 +100,19 @@ def main() -> None:
 
 @main.command(options_metavar="[选项]")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), metavar="文件夹")
-def init(directory: Path) -> None:
-    """在文件夹中新建工作区，放入示例活动（inputs/）。"""
+@click.option("--empty", is_flag=True, help="新活动：空白的 plan.xlsx（带表头、下拉选项和填写说明）和带注释的 campaign.yaml")
+def init(directory: Path, empty: bool) -> None:
+    """在文件夹中新建工作区，放入示例活动（inputs/）；加 --empty 则为新活动建立空白输入。"""
     target = directory / "inputs"
     if target.exists() and any(target.iterdir()):
         raise click.UsageError(f"{target} 已存在且不为空，为避免覆盖已有数据，请换一个文件夹")
+    if empty:
+        from pipeline.blank import write_blank_campaign
+
+        written = write_blank_campaign(target)
+        click.echo(f"已在 {directory} 建立空白工作区：{'、'.join(str(p) for p in written)}")
+        click.echo(f"下一步：填写 {target / 'campaign.yaml'} 和 {target / 'plan.xlsx'}，再运行 bulletin check")
+        return
     # Another workspace's numbers must never come along: a new workspace starts its own record.
     ignore = shutil.ignore_patterns(RECORD_FILE, RECORD_FILE + BACKUP_SUFFIX, LOCK_FILE)
     shutil.copytree(SAMPLE_INPUTS, target, dirs_exist_ok=True, ignore=ignore)

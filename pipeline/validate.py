@@ -256,7 +256,14 @@ def validate_rules(overrides: Any, log: ProblemLog) -> Rules:
 # plan ------------------------------------------------------------------------
 
 
+EMPTY_SHEET_HINTS = {"单位": "单位", "任务": "任务", "指标": "指标"}
+
+
 def validate_plan(tables: dict[str, RawTable], log: ProblemLog, report_every: str = "month") -> Plan:
+    for name, what in EMPTY_SHEET_HINTS.items():
+        table = tables.get(name)
+        if table is not None and table.columns and not table.rows:
+            log.add(table.location(table.header_row), f"工作表“{name}”中还没有任何{what}：请在表头下逐行填写")
     units = validate_units(tables.get("单位"), log)
     resolver = UnitResolver(units)
     tasks = validate_tasks(tables.get("任务"), resolver, log)

@@ -48,3 +48,19 @@ def test_every_translation_keeps_the_placeholders():
         assert fields(english) == fields(chinese), english
     for singular, (one, many) in PLURALS.items():
         assert fields(singular) == fields(one), singular
+
+
+def test_init_empty_gives_a_blank_campaign_that_check_explains(tmp_path):
+    from openpyxl import load_workbook
+
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "新活动"), "--empty"])
+    assert result.exit_code == 0, result.output
+    inputs = tmp_path / "新活动" / "inputs"
+    assert "report_due_day" in (inputs / "campaign.yaml").read_text(encoding="utf-8")
+    plan = load_workbook(inputs / "plan.xlsx")
+    assert plan.sheetnames == ["单位", "任务", "指标", "分解"]
+    assert [c.value for c in plan["指标"][2]][:3] == ["指标编号", "任务编号", "指标名称"]
+    assert plan["单位"].data_validations.dataValidation  # dropdowns for 类型 and 督查对象
+    checked = CliRunner().invoke(main, ["check", "--inputs", str(inputs)])
+    assert checked.exit_code == 1
+    assert "工作表“单位”中还没有任何单位" in checked.output and "工作表“指标”中还没有任何指标" in checked.output
