@@ -308,8 +308,10 @@ def numbers_command(inputs_dir: Path) -> None:
 @inputs_option
 @out_option("存放各周期公文的输出文件夹，网站写入其下的 site/")
 def site_command(year: int, inputs_dir: Path, out_dir: Path) -> None:
-    """把 YEAR 年已发布（未作废）的公文生成静态网站 site/：政府信息公开目录（按类别筛选）、
-    每份公文一页（附 PDF）和 SHA256SUMS，可直接复制到政府网站。"""
+    """把 YEAR 年已发布（未作废）的公文生成静态网站 site/：政府信息公开目录（按类别筛选）、每份公文一页（附 PDF）和 SHA256SUMS。
+
+    只放入公开方式为“主动公开”的公文（督办通知默认不公开），整个 site/ 文件夹可直接复制到政府网站。
+    """
     from pipeline.site import build_site
 
     with exit_cleanly(on_bad_input="未生成网站。", on_failure="未生成网站，原有的 site/ 保持不变。"):
