@@ -13,6 +13,7 @@ import click
 from pipeline.build import PROJECT_ROOT, BuildOptions, BuildResult, build, build_all, check, kind_name
 from pipeline.calendar import calendar_warnings
 from pipeline.cli_zh import use_chinese
+from pipeline.document import KIND_NAMES
 from pipeline.forms import make_forms, parse_month
 from pipeline.intake import summary_lines
 from pipeline.model import Inputs
@@ -343,6 +344,37 @@ def numbers_command(inputs_dir: Path) -> None:
     click.echo(f"共 {len(documents)} 个文号，其中已作废 {voided} 个（作废的文号不再使用）。", err=True)
 
 
+@main.command(name="site", options_metavar="[选项]")
+@click.argument("year", type=click.IntRange(2000, 2100), metavar="年度")
+@inputs_option
+@out_option("存放各周期公文的输出文件夹，网站写入其下的 site/")
+def site_command(year: int, inputs_dir: Path, out_dir: Path) -> None:
+    """把该年已发布（未作废）的公文生成静态网站 site/：政府信息公开目录（按类别筛选）、每份公文一页（附 PDF）和 SHA256SUMS。
+
+    只放入公开方式为“主动公开”的公文（督办通知默认不公开），整个 site/ 文件夹可直接复制到政府网站。
+    """
+    from pipeline.site import build_site
+
+    with exit_cleanly(on_bad_input="未生成网站。", on_failure="未生成网站，原有的 site/ 保持不变。"):
+        built = build_site(inputs_dir, out_dir, year, waiting=tell_waiting)
+    click.secho(f"已生成网站 {built.folder}：{len(built.documents)} 份公文，{built.files} 个文件。", fg="green")
+    for page in built.pages:
+        click.echo(f"  {built.folder / page}")
+    click.echo("  " + "，".join(f"{name} {count} 份" for name, count in count_by(built.documents).items()))
+    if built.withheld:
+        click.echo("未放入网站：" + "，".join(f"{name} {count} 份" for name, count in count_by(built.withheld, True).items()))
+    click.echo(f"校验值：{built.folder / 'SHA256SUMS'}（sha256sum -c SHA256SUMS 可核对）")
+
+
+def count_by(documents, with_disclosure: bool = False) -> dict[str, int]:
+    """Documents counted by kind, in the order of the calendar (and by 公开方式)."""
+    counts: dict[str, int] = {}
+    for document in sorted(documents, key=lambda d: list(KIND_NAMES).index(d.kind) if d.kind in KIND_NAMES else 99):
+        name = f"{document.kind_name}（{document.disclosure}）" if with_disclosure else document.kind_name
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
 @main.command(name="verify", options_metavar="[选项]")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True), metavar="路径…")
 def verify_command(paths: tuple[Path, ...]) -> None:
@@ -389,3 +421,7 @@ def _invoke_interruptible(ctx: click.Context):
 
 
 main.invoke = _invoke_interruptible  # type: ignore[method-assign]
+
+
+if __name__ == "__main__":
+    main()

@@ -128,6 +128,16 @@ class Colophon:
         return f"{self.print_date}印发"
 
 
+# The kinds of document, in the order of the supervision calendar, by their Chinese names.
+KIND_NAMES = {
+    "monthly_report": "月度督查通报",
+    "quarterly_bulletin": "季度通报",
+    "half_year_summary": "半年工作通报",
+    "year_end_account": "年底交账通报",
+    "notice": "督办通知",
+}
+
+
 @dataclass(frozen=True)
 class OfficialDocument:
     kind: str  # monthly_report, quarterly_bulletin, half_year_summary, year_end_account, notice

@@ -68,6 +68,24 @@ class Contact:
 
 ReportEvery = Literal["month", "quarter"]
 
+# 公开方式 (政府信息公开): only 主动公开 documents go on the website.
+DISCLOSURES = ("主动公开", "依申请公开", "不公开")
+PUBLIC = "主动公开"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """campaign.yaml `site`: how the year's documents appear on the government website."""
+
+    index_prefix: str = ""  # 索引号 prefix; "" → derived from the code (pipeline.site)
+    docx: bool = False  # offer the Word file beside the PDF
+    # 公开方式 by document kind, overriding the defaults: the bulletins 主动公开,
+    # a notice (sent to one unit) 不公开.
+    public: tuple[tuple[str, str], ...] = ()
+
+    def disclosure(self, kind: str) -> str:
+        return dict(self.public).get(kind) or ("不公开" if kind == "notice" else PUBLIC)
+
 
 @dataclass(frozen=True)
 class Campaign:
@@ -86,6 +104,7 @@ class Campaign:
     # campaign.yaml `calendar`: dates on top of the national calendar.
     extra_holidays: tuple[dt.date, ...] = ()
     extra_workdays: tuple[dt.date, ...] = ()
+    site: SiteSettings = field(default_factory=SiteSettings)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, TypeVar
 
+from pipeline.document import KIND_NAMES
 from pipeline.fonts import printable_characters
 from pipeline.intake import REJECTED, SUPERSEDED, UNFILLED, USED, IntakeFile, IntakeRow, Ledger
 from pipeline.load import PLAN_SHEETS, SHARES_SHEET, RawInputs, RawReportFile, RawRow, RawTable
 from pipeline.model import (
+    DISCLOSURES,
     QUALITATIVE_VALUES,
     Campaign,
     Contact,
@@ -26,6 +29,7 @@ from pipeline.model import (
     Report,
     Rules,
     Share,
+    SiteSettings,
     Task,
     Unit,
 )
@@ -126,7 +130,7 @@ def unprintable_problem(text: str, printable: frozenset[int]) -> str | None:
 
 CAMPAIGN_KEYS = (
     *REQUIRED_CAMPAIGN_KEYS, "cc", "printer", "report_due_day", "rules",
-    "report_every", "plan_document", "contact", "calendar",
+    "report_every", "plan_document", "contact", "calendar", "site",
 )
 REPORT_EVERY = {"month": "month", "quarter": "quarter", "月": "month", "季": "quarter",
                 "每月": "month", "每季": "quarter", "月度": "month", "季度": "quarter"}
@@ -174,6 +178,7 @@ def validate_campaign(data: dict[str, Any], log: ProblemLog) -> Campaign:
         contact=validate_contact(data.get("contact"), log),
         extra_holidays=holidays,
         extra_workdays=workdays,
+        site=validate_site(data.get("site"), log),
     )
 
 
@@ -227,6 +232,67 @@ def validate_calendar(value: Any, log: ProblemLog) -> tuple[tuple[dt.date, ...],
     for day in sorted(both):
         log.add(where, f"{day.isoformat()} 同时列在 calendar.holidays 和 calendar.workdays 中，请只保留一处")
     return lists["holidays"], lists["workdays"]
+
+
+SITE_KEYS = ("index_prefix", "docx", "public")
+SITE_EXAMPLE = "site 应写作 {index_prefix: C001-0013, docx: false, public: {notice: 不公开}}"
+# 索引号 prefix: letters, digits and the separators index numbers use (11410302MB1234567X/…, C001-0013-…).
+INDEX_PREFIX = re.compile(r"^[0-9A-Za-z](?:[0-9A-Za-z./_-]{0,38}[0-9A-Za-z])?$")
+
+
+def validate_site(value: Any, log: ProblemLog) -> SiteSettings:
+    """campaign.yaml `site`: {index_prefix: 索引号前缀, docx: 是否提供 Word, public: {种类: 公开方式}}."""
+    if value in (None, ""):
+        return SiteSettings()
+    where = Location("campaign.yaml")
+    if not isinstance(value, dict):
+        log.add(where, SITE_EXAMPLE)
+        return SiteSettings()
+    for key in value:
+        if key not in SITE_KEYS:
+            hint = suggestion(str(key), list(SITE_KEYS)) or f"，可用的有：{'、'.join(SITE_KEYS)}"
+            log.add(where, f"site 中的“{key}”不是可设置的项目{hint}")
+    prefix = normalise_text(value.get("index_prefix") or "")
+    if prefix and not INDEX_PREFIX.match(prefix):
+        log.add(
+            where,
+            f"site.index_prefix 应为由字母、数字和 - / . _ 组成的索引号前缀（如 C001-0013，不超过 40 个字符），"
+            f"而不是“{printable(prefix)}”",
+        )
+        prefix = ""
+    docx = value.get("docx", False)
+    if isinstance(docx, str) and docx.strip() in YES_NO:
+        docx = YES_NO[docx.strip()]
+    if not isinstance(docx, bool):
+        log.add(where, f"site.docx 应为 true（网站同时提供 Word 文件）或 false（只提供 PDF），而不是“{printable(docx)}”")
+        docx = False
+    return SiteSettings(index_prefix=prefix, docx=docx, public=validate_public(value.get("public"), where, log))
+
+
+def validate_public(value: Any, where: Location, log: ProblemLog) -> tuple[tuple[str, str], ...]:
+    """site.public: 公开方式 by kind, named by its key (notice) or its Chinese name (督办通知)."""
+    if value in (None, ""):
+        return ()
+    if not isinstance(value, dict):
+        log.add(where, "site.public 应写作 {notice: 不公开, monthly_report: 主动公开}")
+        return ()
+    by_name = {**{key: key for key in KIND_NAMES}, **{name: key for key, name in KIND_NAMES.items()}}
+    chosen = {}
+    for key, way in value.items():
+        kind = by_name.get(normalise_text(key))
+        if kind is None:
+            hint = suggestion(str(key), list(by_name)) or f"，可用的有：{'、'.join(KIND_NAMES)}（或{'、'.join(KIND_NAMES.values())}）"
+            log.add(where, f"site.public 中的“{key}”不是公文种类{hint}")
+            continue
+        way = normalise_text(way or "")
+        if way not in DISCLOSURES:
+            hint = suggestion(way, list(DISCLOSURES)) or f"，可用的有：{'、'.join(DISCLOSURES)}"
+            log.add(where, f"site.public.{key} 的公开方式“{printable(way)}”无法识别{hint}")
+            continue
+        if kind in chosen and chosen[kind] != way:
+            log.add(where, f"site.public 对{KIND_NAMES[kind]}写了两种公开方式（{chosen[kind]}、{way}），请只保留一种")
+        chosen[kind] = way
+    return tuple((kind, chosen[kind]) for kind in KIND_NAMES if kind in chosen)
 
 
 def setting_text(data: dict[str, Any], key: str) -> str:

@@ -84,6 +84,7 @@ def manifest(
             "title": document.title,
             "number": document.number,
             "unit": document.unit,
+            "issuer": document.issuer,
             "date": document.date,
             "issued": iso(document.issued),
             "cutoff": iso(document.cutoff),

@@ -3,7 +3,8 @@
 #
 #   bash scripts/setup.sh
 #
-# 1. 系统库与字体包（WeasyPrint 所需的 Pango/HarfBuzz、fontconfig、Noto CJK、poppler）
+# 1. 系统库与字体包（WeasyPrint 所需的 Pango/HarfBuzz、fontconfig、Noto CJK、poppler），
+#    以及测试网站手机版式所用的 Chromium 和 chromedriver
 # 2. Fandol 开源字体（仿宋、楷体、黑体、宋体），代替未安装的公文标准字体
 # 3. fontconfig 别名：仿宋_GB2312、方正小标宋简体等标准字体名指向同风格的开源字体
 # 4. 项目虚拟环境 .venv 及依赖
@@ -15,9 +16,12 @@ set -euo pipefail
 
 readonly REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ALIAS_CONF_NAME="65-gbt9704-official-faces.conf"
+# chromium and chromium-driver: the site's test at phone width (tests/test_site.py)
+# and scripts/site_screenshots.py; Debian's browser, never a downloaded one.
 readonly APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
   fontconfig fonts-noto-cjk poppler-utils
+  chromium chromium-driver
 )
 # The four Fandol styles plus the bold Song/Hei files; the Braille faces are not needed.
 readonly FANDOL_FILES=(
