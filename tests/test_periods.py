@@ -23,7 +23,7 @@ def test_previous_period_of_the_same_kind():
     assert parse_period("2023-01").previous is None
 
 
-@pytest.mark.parametrize("text", ["2023-13", "2023-Q5", "23-Q1", "2023Q3", "下半年"])
+@pytest.mark.parametrize("text", ["2023-13", "2023-Q5", "23-Q1", "2023Q7", "下半年", "2023年13月"])
 def test_bad_periods(text):
     with pytest.raises(PeriodError, match="2023-Q3"):
         parse_period(text)
