@@ -92,7 +92,7 @@ def test_overview_lists_a_recorded_notice_and_its_state(client, workspace):
 def test_good_report_lands_where_a_user_would_put_it(client, workspace):
     response = upload(client, sample_report(2), "2023-02.xlsx")
     assert response.status_code == 200, response.text
-    assert "已放入" in response.text and "采用 44 行" in response.text
+    assert "已放入" in response.text and "读入 44 行（采用 44）" in response.text
     placed = workspace / "reports" / "2023-02" / "2023-02.xlsx"
     assert placed.read_bytes() == sample_report(2).read_bytes()
     assert "可生成" in client.get("/build").text
@@ -105,7 +105,7 @@ def test_per_unit_files_and_an_answer_land_in_their_folders(tmp_path):
         csrf = token(client, "/upload")
         files = [("files", (path.name, path.read_bytes(), XLSX)) for path in sorted(folder.glob("*.xlsx"))[:3]]
         response = client.post("/upload", data={"csrf": csrf, "kind": "report", "month": "2023-11"}, files=files)
-        assert response.status_code == 200 and response.text.count("✓ 已放入") == 3
+        assert response.status_code == 200 and response.text.count("已放入：") == 3
         for _, (name, _, _) in files:
             assert (inputs / "reports" / "2023-11" / name).is_file()
         answer_file = sorted((SAMPLE / "answers").glob("*.xlsx"))[0]

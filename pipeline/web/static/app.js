@@ -16,6 +16,9 @@
     showMonth();
     function send() {
       if (!input.files || !input.files.length) { return; }
+      var names = [];
+      for (var i = 0; i < input.files.length; i++) { names.push(input.files[i].name); }
+      document.getElementById("chosen").textContent = "正在检查：" + names.join("、");
       document.getElementById("upload-button").disabled = true;
       document.getElementById("upload-busy").hidden = false;
       form.submit();
