@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pipeline import guard
 from pipeline.answer_forms import make_answer_forms
 from pipeline.build import BuildOptions
+from pipeline.calendar import resolve
 from pipeline.forms import make_forms, parse_month
 from pipeline.periods import PeriodError, parse_period
 from pipeline.problems import InputError
@@ -59,6 +60,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 MAX_FILES_PER_UPLOAD = 40
 SESSION_HOURS = 12
+STOP_WAIT_SECONDS = 120  # a build under way when the server is stopped is let finish
 NAV = (
     ("/", "概览"),
     ("/upload", "上传月报和反馈"),
@@ -359,6 +361,9 @@ async def build_start(request: Request) -> Response:
     whole_year = form.get("scope") == "year"
     try:
         period = parse_period(str(form.get("period") or ""))
+        checked = await run_in_threadpool(workspace_of(request).checked)
+        if checked.inputs is not None:  # the document the typed period names (2023-06 → 2023-H1)
+            period = resolve(checked.inputs.campaign, period)
     except PeriodError as error:
         return await build_page(request, str(error), 400)
     issue_date = None
@@ -539,6 +544,10 @@ def create_app(settings: Settings) -> Starlette:
             # Fonts, templates and CSS once, now, rather than at the first build.
             threading.Thread(target=shared_renderers, name="warm-renderers", daemon=True).start()
         yield
+        builds: Builds = app.state.builds
+        if builds.current is not None:
+            log.warning("正在等待 %s 生成完成后停止……", builds.current.label)
+            await run_in_threadpool(builds.wait_idle, STOP_WAIT_SECONDS)
         app.state.pdfium.close()
 
     routes = [

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from pipeline.build import BuildOptions, BuildResult, build, build_all
+from pipeline.build import BuildOptions, BuildResult, build, build_all, kind_name
 from pipeline.periods import Period
 from pipeline.problems import InputError, Problem
 from pipeline.record import build_lock
@@ -87,7 +87,10 @@ class Builds:
 
     def start(self, period: Period, options: BuildOptions, whole_year: bool = False,
               run: Callable[[Job], None] | None = None) -> Job:
-        label = f"{period.year}年全年" if whole_year else period.label + ("（征求意见稿）" if options.draft else "")
+        if whole_year:
+            label = f"{period.year}年全年"
+        else:
+            label = f"{period.label} {kind_name(period)}" + ("（征求意见稿）" if options.draft else "")
         with self._lock:
             job = Job(next(self._ids), label, period, options, whole_year)
             self.jobs[job.id] = job
@@ -98,6 +101,13 @@ class Builds:
                                   name=f"build-{job.id}")
         thread.start()
         return job
+
+    def wait_idle(self, seconds: float) -> bool:
+        """Let a build under way finish (the server is stopping); whether none is left."""
+        if not self.gate.acquire(timeout=seconds):
+            return False
+        self.gate.release()
+        return True
 
     def get(self, job_id: int) -> Job | None:
         return self.jobs.get(job_id)

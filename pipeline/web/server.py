@@ -90,7 +90,10 @@ def serve_forever(settings: Settings, host: str, port: int, announce) -> None:
     real_port = sock.getsockname()[1]
     server = uvicorn_server(create_app(settings))
     announce(address(host, real_port), real_port)
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then passes the signal on
+        pass
 
 
 def start_in_thread(settings: Settings, host: str = DEFAULT_HOST, port: int = 0) -> Running:

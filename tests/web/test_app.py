@@ -323,7 +323,7 @@ def test_a_second_build_from_the_page_waits_for_the_first(client, workspace):
         time.sleep(0.05)
     job = start_build(client, "2023-01")
     status = wait_for(client, job, state=WAITING, seconds=20)
-    assert "本页的另一次生成（2023-01）正在进行" in status
+    assert "本页的另一次生成（2023-01 月度督查通报）正在进行" in status
     assert "正在生成" in client.get("/build").text
     release.set()
     wait_for(client, job)
@@ -392,3 +392,9 @@ def test_checked_inputs_are_kept_until_a_file_changes(workspace, tmp_path):
     assert second is not first and second == first
     (workspace / "registry.sqlite").write_bytes(b"")  # the record is not an input
     assert warm.inputs() is second
+
+
+def test_a_period_outside_the_campaign_is_told_before_any_build(client):
+    response = client.post("/build", data={"csrf": token(client, "/build"), "period": "2024-01"})
+    assert response.status_code == 400 and "不在活动年度 2023 内" in response.text
+    assert client.app.state.builds.recent() == []

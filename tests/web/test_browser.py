@@ -51,7 +51,9 @@ def browser_or_skip():
         f"--user-data-dir={profile}", "--lang=zh-CN", "--hide-scrollbars", "--window-size=1280,900",
     ):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # Chromium on Linux takes its language (date fields, file buttons) from the environment.
+    service = Service(str(CHROMEDRIVER), env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "C.UTF-8"})
+    driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(60)
     return driver, profile
 
@@ -152,22 +154,25 @@ def test_a_clerks_cycle_in_chromium(tmp_path):
         # February's monthly report, with its progress shown as it goes.
         driver.find_element(By.LINK_TEXT, "生成公文").click()
         card = wait(driver, seen.presence_of_element_located((By.ID, "cutoff-2")))
+        assert "可生成" in card.text
+        screens.take("4-build-page")
         card.find_element(By.CSS_SELECTOR, "button[value=official]").click()
         wait(driver, seen.presence_of_element_located((By.ID, "job")))
+        driver.save_screenshot(str(screens.folder / "5-build-progress-1280.png"))
         done = wait(driver, lambda d: d.find_element(By.ID, "job").get_attribute("data-state") in ("已完成", "未完成"),
                     240)
         assert done
         job = driver.find_element(By.ID, "job")
         assert job.get_attribute("data-state") == "已完成", job.text
         assert "老城督查〔2023〕1号" in job.text and "2月份督查情况的通报" in job.text
-        screens.take("4-build-done")
+        screens.take("6-build-done")
 
         # Its PDF, page by page.
         job.find_element(By.LINK_TEXT, "预览").click()
         first = wait(driver, seen.presence_of_element_located((By.CSS_SELECTOR, ".pdf-page img")))
         wait(driver, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", first), 60)
         assert driver.execute_script("return arguments[0].naturalWidth", first) > 800
-        screens.take("5-pdf-preview")
+        screens.take("7-pdf-preview")
     finally:
         driver.quit()
         running.stop()
