@@ -22,6 +22,7 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -122,8 +123,8 @@ async def posted_form(request: Request) -> FormData | Response:
         form = await request.form(max_files=MAX_FILES_PER_UPLOAD, max_fields=100, max_part_size=64 * 1024)
     except BodyTooLarge:
         return too_large_response()
-    except MultiPartException as error:
-        too_many = "Too many files" in str(error)
+    except (MultiPartException, HTTPException) as error:  # Starlette raises the latter for the former
+        too_many = "Too many files" in str(getattr(error, "detail", error))
         text = (f"一次最多上传 {MAX_FILES_PER_UPLOAD} 个文件，请分几次上传。" if too_many
                 else "提交的内容无法读取，请刷新页面后重试。")
         return message_page(request, "无法处理提交的内容", text, 400, back="/upload")
@@ -170,6 +171,8 @@ class SecurityHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        static = str(scope.get("path", "")).startswith("/static/")
+
         async def sending(message):
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
@@ -178,7 +181,7 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"SAMEORIGIN"),
                     (b"referrer-policy", b"same-origin"),
-                    (b"cache-control", b"no-store"),
+                    (b"cache-control", b"max-age=3600" if static else b"no-store"),
                 ):
                     if name not in names:
                         headers.append((name, value))

@@ -185,6 +185,10 @@ def test_upload_size_limits(client, workspace):
     huge = client.post("/upload", content=b"x" * 10, headers={"content-length": str(2**30),
                                                                 "content-type": "multipart/form-data; boundary=x"})
     assert huge.status_code == 413 and "上传的内容过大" in huge.text
+    # Sent without a length, it is cut off once the limit has come.
+    chunks = (b"x" * 2**20 for _ in range(80))
+    streamed = client.post("/upload", content=chunks, headers={"content-type": "multipart/form-data; boundary=x"})
+    assert streamed.status_code == 413 and "上传的内容过大" in streamed.text
 
 
 # CSRF and sign-in -------------------------------------------------------------------------------
@@ -398,3 +402,21 @@ def test_a_period_outside_the_campaign_is_told_before_any_build(client):
     response = client.post("/build", data={"csrf": token(client, "/build"), "period": "2024-01"})
     assert response.status_code == 400 and "不在活动年度 2023 内" in response.text
     assert client.app.state.builds.recent() == []
+
+
+def test_the_whole_year_in_date_order(tmp_path):
+    inputs = make_workspace(tmp_path, months=(1, 2))
+    with TestClient(create_app(Settings(inputs, tmp_path / "outputs", warm=False))) as client:
+        job = start_build(client, "2023", scope="year")
+        status = wait_for(client, job)
+        assert "2023年全年" in status and "2023-01" in status and "2023-02" in status
+        assert 'max="2"' in status  # the progress bar counted the cut-offs with data
+    numbers = [d.number for d in CampaignRecord(inputs / "registry.sqlite").documents()]
+    assert numbers == ["老城督查〔2023〕1号", "老城督查〔2023〕2号"]
+
+
+def test_too_many_files_at_once_are_told(client, workspace):
+    files = [("files", (f"{n}.xlsx", b"x", XLSX)) for n in range(41)]
+    response = client.post("/upload", data={"csrf": token(client), "kind": "report", "month": "2023-02"}, files=files)
+    assert response.status_code == 400 and "一次最多上传 40 个文件" in response.text
+    assert not (workspace / "reports" / "2023-02").exists()
