@@ -171,6 +171,12 @@ class Workspace:
             return Trial(shown, "", False, refusal=str(refused))
         with self._upload_lock:
             before = self.checked()
+            settings = [p for p in before.problems if not p.location.file.startswith(("reports", "answers"))]
+            if settings:
+                # Without a readable campaign.yaml and plan a report cannot be checked at all.
+                files = "、".join(dict.fromkeys(p.location.file for p in settings))
+                return Trial(shown, relative, False, refusal=(
+                    f"{files} 中有问题（见下方“输入文件有问题”），在改正之前无法检查上传的表格，文件没有保存。"))
             trial = trial_check(self.inputs_dir, relative, data)
             earlier = set(before.problems)
             own = tuple(p for p in trial.problems if p not in earlier or p.location.file == relative)

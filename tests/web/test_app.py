@@ -420,3 +420,11 @@ def test_too_many_files_at_once_are_told(client, workspace):
     response = client.post("/upload", data={"csrf": token(client), "kind": "report", "month": "2023-02"}, files=files)
     assert response.status_code == 400 and "一次最多上传 40 个文件" in response.text
     assert not (workspace / "reports" / "2023-02").exists()
+
+
+def test_uploads_wait_for_a_readable_campaign(client, workspace):
+    (workspace / "campaign.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    response = upload(client, sample_report(2), "2023-02.xlsx")
+    assert response.status_code == 422 and "campaign.yaml 中有问题" in response.text and "无法检查" in response.text
+    assert not (workspace / "reports" / "2023-02").exists()
+    assert "输入文件有" in client.get("/").text
