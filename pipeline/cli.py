@@ -404,6 +404,35 @@ def verify_command(paths: tuple[Path, ...]) -> None:
     click.secho(f"已核验 {len(files)} 个文件，未发现问题。", fg="green")
 
 
+@main.command(name="serve")
+@inputs_option
+@out_option("输出文件夹（与 bulletin build 相同）")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址；默认只有本机能打开。其他地址（如 0.0.0.0）必须同时给出 --password-file")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口")
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="密码文件（一行密码）：设置后须先登录；不在 127.0.0.1 上提供服务时必须设置")
+def serve_command(inputs_dir: Path, out_dir: Path, host: str, port: int, password_file: Path | None) -> None:
+    """在浏览器中使用本工具：上传月报和反馈、下载填报表、生成和预览公文、查看文号登记簿。"""
+    from pipeline.web.server import ServeError, serve_forever, settings_for
+
+    try:
+        settings = settings_for(inputs_dir, out_dir, host, password_file)
+
+        def announce(url: str, real_port: int) -> None:
+            click.secho(f"督查通报工作台已启动：{url}", fg="green", bold=True)
+            if host in ("0.0.0.0", "::"):
+                click.echo(f"同一网络中的其他电脑请用本机的 IP 地址访问，如 http://本机IP:{real_port}/（需输入密码）")
+            click.echo(f"工作区：{settings.inputs_dir.resolve()}；输出：{settings.out_dir.resolve()}")
+            click.echo("在浏览器中打开上面的地址即可使用；按 Ctrl-C 停止。")
+
+        serve_forever(settings, host, port, announce)
+    except ServeError as error:
+        click.secho(f"无法启动：{error}", fg="red", err=True)
+        sys.exit(2)
+    click.echo("工作台已停止。")
+
+
 # Ctrl-C: click would print its English "Aborted!" and exit 1, the code of bad
 # input. The wrapper sits around the group's invoke, which every command runs
 # through (from the `bulletin` script and from CliRunner alike); the staging
@@ -423,5 +452,5 @@ def _invoke_interruptible(ctx: click.Context):
 main.invoke = _invoke_interruptible  # type: ignore[method-assign]
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m pipeline.cli
     main()

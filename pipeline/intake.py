@@ -50,6 +50,7 @@ from pipeline.sheet_cells import put_row
 
 if TYPE_CHECKING:
     from pipeline.evaluate import Submission
+    from pipeline.model import Inputs
 
 USED, SUPERSEDED, UNFILLED, REJECTED = "采用", "被替代", "未填报", "退回"
 OUTCOMES = (USED, SUPERSEDED, UNFILLED, REJECTED)
@@ -155,6 +156,68 @@ def summary_lines(ledger: Ledger) -> list[str]:
         f"读入 {len(ledger.files)} 个月报文件、{ledger.rows_in} 行数据：{outcome_text or '无'}（{check}）。",
         f"其中 {normalised} 行做了格式规范化（全角、百分号、日期、别名等），生成公文时逐行写入 {LEDGER_FILE}。",
     ]
+
+
+# receipts: what each unit has sent, month by month -------------------------------
+
+ON_TIME, LATE, MISSING, NOT_DUE, NOT_OWED = "按时", "逾期", "未报送", "未到期", "无需报送"
+RECEIPT_STATES = (ON_TIME, LATE, MISSING, NOT_DUE, NOT_OWED)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One unit's report for one month, as received by ``as_of``."""
+
+    unit: str
+    month: int
+    state: str  # one of RECEIPT_STATES
+    due: dt.date | None  # None when nothing is owed that month
+    owed: int = 0  # indicators the unit owes a figure for
+    received: int = 0  # of which arrived by as_of
+    late: int = 0  # of which arrived after the due date (or undated)
+    submitted: dt.date | None = None  # the latest 报送日期 among those received
+    days_late: int = 0  # working days after the due date, the most of any indicator
+
+
+def receipts(inputs: Inputs, as_of: dt.date) -> dict[str, tuple[Receipt, ...]]:
+    """Per unit (plan order, units with indicators only), each month of the campaign
+    year: on time, late, missing (due date passed, nothing arrived by ``as_of``), not
+    yet due, or not owed (quarterly reporting). The rules are evaluate's
+    (submissions_for): the same reports count, the same due dates and working days."""
+    from pipeline import calendar
+    from pipeline.evaluate import KnownReports, submissions_for
+
+    known = KnownReports({(r.indicator_id, r.month): r for r in inputs.reports}, lambda month: as_of)
+    owed: dict[tuple[str, int], list] = {}
+    for month in range(1, 13):
+        for submission in submissions_for(inputs, (month,), known, as_of):
+            owed.setdefault((submission.unit, month), []).append(submission)
+    found = {}
+    for unit in inputs.plan.units:
+        if not any(unit.name in indicator.units for indicator in inputs.plan.indicators):
+            continue
+        months = []
+        for month in range(1, 13):
+            items = owed.get((unit.name, month), [])
+            months.append(receipt(unit.name, month, items, calendar.report_due(inputs.campaign, month), as_of))
+        found[unit.name] = tuple(months)
+    return found
+
+
+def receipt(unit: str, month: int, items: list, due: dt.date, as_of: dt.date) -> Receipt:
+    if not items:
+        return Receipt(unit, month, NOT_OWED, None)
+    arrived = [s for s in items if not s.missing]
+    late = [s for s in arrived if s.late]
+    dates = [s.submitted for s in arrived if s.submitted is not None]
+    if len(arrived) < len(items):
+        state = MISSING if as_of > due else NOT_DUE
+    else:
+        state = LATE if late else ON_TIME
+    return Receipt(
+        unit, month, state, due, len(items), len(arrived), len(late), max(dates, default=None),
+        max((s.days_late for s in arrived), default=0),
+    )
 
 
 # the workbook --------------------------------------------------------------------

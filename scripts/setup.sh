@@ -4,7 +4,7 @@
 #   bash scripts/setup.sh
 #
 # 1. 系统库与字体包（WeasyPrint 所需的 Pango/HarfBuzz、fontconfig、Noto CJK、poppler），
-#    以及测试网站手机版式所用的 Chromium 和 chromedriver
+#    以及网页工作台和网站测试所用的 Debian Chromium 和 chromedriver
 # 2. Fandol 开源字体（仿宋、楷体、黑体、宋体），代替未安装的公文标准字体
 # 3. fontconfig 别名：仿宋_GB2312、方正小标宋简体等标准字体名指向同风格的开源字体
 # 4. 项目虚拟环境 .venv 及依赖
@@ -21,6 +21,8 @@ readonly ALIAS_CONF_NAME="65-gbt9704-official-faces.conf"
 readonly APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
   fontconfig fonts-noto-cjk poppler-utils
+  # tests/web/test_browser.py drives `bulletin serve` in Debian's own Chromium
+  # (/usr/bin/chromium, /usr/bin/chromedriver); no browser is ever downloaded.
   chromium chromium-driver
 )
 # The four Fandol styles plus the bold Song/Hei files; the Braille faces are not needed.

@@ -1,0 +1,1 @@
+"""`bulletin serve`: the web application over the pipeline (see app.py)."""
