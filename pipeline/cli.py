@@ -404,7 +404,7 @@ def verify_command(paths: tuple[Path, ...]) -> None:
     click.secho(f"已核验 {len(files)} 个文件，未发现问题。", fg="green")
 
 
-@main.command(name="serve")
+@main.command(name="serve", options_metavar="[选项]")
 @inputs_option
 @out_option("输出文件夹（与 bulletin build 相同）")
 @click.option("--host", default="127.0.0.1", show_default=True,

@@ -187,7 +187,7 @@ def receipts(inputs: Inputs, as_of: dt.date) -> dict[str, tuple[Receipt, ...]]:
     from pipeline import calendar
     from pipeline.evaluate import KnownReports, submissions_for
 
-    known = KnownReports({(r.indicator_id, r.month): r for r in inputs.reports}, lambda month: as_of)
+    known = KnownReports.of(inputs.reports, lambda month: as_of)
     owed: dict[tuple[str, int], list] = {}
     for month in range(1, 13):
         for submission in submissions_for(inputs, (month,), known, as_of):

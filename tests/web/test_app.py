@@ -14,7 +14,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import BuildOptions
+from pipeline.build import BuildOptions, check
 from pipeline.cli import main
 from pipeline.periods import parse_period
 from pipeline.record import CampaignRecord, Publication, build_lock
@@ -92,7 +92,8 @@ def test_overview_lists_a_recorded_notice_and_its_state(client, workspace):
 def test_good_report_lands_where_a_user_would_put_it(client, workspace):
     response = upload(client, sample_report(2), "2023-02.xlsx")
     assert response.status_code == 200, response.text
-    assert "已放入" in response.text and "读入 44 行（采用 44）" in response.text
+    # 44 indicators and 14 units' own shares (plan sheet 分解) in the sample's February report.
+    assert "已放入" in response.text and "读入 58 行（采用 58）" in response.text
     placed = workspace / "reports" / "2023-02" / "2023-02.xlsx"
     assert placed.read_bytes() == sample_report(2).read_bytes()
     assert "可生成" in client.get("/build").text
@@ -351,7 +352,9 @@ def test_collection_forms_per_unit_and_as_a_zip(client, workspace):
     assert form.status_code == 200 and form.content[:2] == b"PK"
     archive = zipfile.ZipFile(io.BytesIO(client.get("/forms/2023-02.zip").content))
     names = archive.namelist()
-    assert "2023-02/区发改委.xlsx" in names and len(names) == 16
+    plan = check(workspace).plan
+    owing = {unit for indicator in plan.indicators + plan.share_indicators for unit in indicator.units}
+    assert "2023-02/区发改委.xlsx" in names and len(names) == len(owing)  # units with indicators or shares
 
 
 # files outside the outputs ---------------------------------------------------------------------
