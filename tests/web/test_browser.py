@@ -107,9 +107,12 @@ class Screens:
 
 
 def wait(driver, condition, seconds: float = 60):
+    """Until ``condition`` holds; an element htmx swapped out meanwhile is looked up again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds, poll_frequency=0.25).until(condition)
+    waiting = WebDriverWait(driver, seconds, poll_frequency=0.25, ignored_exceptions=(StaleElementReferenceException,))
+    return waiting.until(condition)
 
 
 def test_a_clerks_cycle_in_chromium(tmp_path):
@@ -159,16 +162,16 @@ def test_a_clerks_cycle_in_chromium(tmp_path):
         card.find_element(By.CSS_SELECTOR, "button[value=official]").click()
         wait(driver, seen.presence_of_element_located((By.ID, "job")))
         driver.save_screenshot(str(screens.folder / "5-build-progress-1280.png"))
-        done = wait(driver, lambda d: d.find_element(By.ID, "job").get_attribute("data-state") in ("已完成", "未完成"),
-                    240)
-        assert done
-        job = driver.find_element(By.ID, "job")
-        assert job.get_attribute("data-state") == "已完成", job.text
-        assert "老城督查〔2023〕1号" in job.text and "2月份督查情况的通报" in job.text
+        state = wait(driver, lambda d: d.find_element(By.ID, "job").get_attribute("data-state") in ("已完成", "未完成")
+                     and d.find_element(By.ID, "job").get_attribute("data-state"), 240)
+        # The last poll may still swap the card once: read it when it holds still.
+        text = wait(driver, lambda d: d.find_element(By.ID, "job").text, 30)
+        assert state == "已完成", text
+        assert "老城督查〔2023〕1号" in text and "2月份督查情况的通报" in text
         screens.take("6-build-done")
 
         # Its PDF, page by page.
-        job.find_element(By.LINK_TEXT, "预览").click()
+        wait(driver, lambda d: d.find_element(By.ID, "job").find_element(By.LINK_TEXT, "预览").click() or True)
         first = wait(driver, seen.presence_of_element_located((By.CSS_SELECTOR, ".pdf-page img")))
         wait(driver, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", first), 60)
         assert driver.execute_script("return arguments[0].naturalWidth", first) > 800
