@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline import wording as w
-from pipeline.charts import completion_chart, domain_progress
 from pipeline.compose import (
     Issue,
     attachments_labelled,
@@ -149,6 +148,9 @@ def overall(result: CycleResult) -> list[Block]:
 
 def completion_figure(result: CycleResult, caption: str, benchmark_label: str) -> tuple[Figure, str]:
     """The chart of completion against benchmark by domain, and the sentence that explains it."""
+    # matplotlib (and numpy) load here, only for the documents that draw the chart.
+    from pipeline.charts import completion_chart, domain_progress
+
     rows = domain_progress(result.by_domain())
     chart = completion_chart(rows, benchmark_label=benchmark_label)
     without = [row.domain for row in rows if row.measured == 0]
