@@ -7,12 +7,19 @@ import nox
 
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
+LOCK = "requirements.lock"  # the versions the layout checks were measured with
+
+
+def install_locked(session: nox.Session) -> None:
+    """The locked, hashed dependencies, then the project on top of them."""
+    session.install("--require-hashes", "-r", LOCK)
+    session.install("--no-deps", "-e", ".")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite."""
-    session.install("-e", ".[test]")
+    install_locked(session)
     session.run("pytest", *session.posargs)
 
 
@@ -26,7 +33,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time the sample campaign's builds (one per kind of cycle), each document's rendering and a whole year (`--all`); figures, not pass/fail."""
-    session.install("-e", ".")
+    install_locked(session)
     session.run("python", "scripts/bench.py", *session.posargs)
 
 
@@ -37,5 +44,5 @@ def e2e(session: nox.Session) -> None:
     The PNG of each page 1 and a report go to outputs/e2e/ (or --out)."""
     if shutil.which("soffice") is None:
         session.error("LibreOffice 未安装：apt-get install --no-install-recommends libreoffice-writer-nogui")
-    session.install("-e", ".")
+    install_locked(session)
     session.run("python", "scripts/e2e.py", *session.posargs)

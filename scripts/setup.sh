@@ -212,12 +212,15 @@ setup_virtualenv() {
     say "创建虚拟环境 ${venv}"
     "${PYTHON}" -m venv "${venv}"
   fi
-  if [[ -f "${stamp}" && "${stamp}" -nt "${REPO_ROOT}/pyproject.toml" ]]; then
+  if [[ -f "${stamp}" && "${stamp}" -nt "${REPO_ROOT}/pyproject.toml" && "${stamp}" -nt "${REPO_ROOT}/requirements.lock" ]]; then
     say "Python 依赖已是最新，跳过 pip。"
     return
   fi
-  say "安装 Python 依赖（pip install -e '.[test]' nox）……"
-  "${venv}/bin/python" -m pip install -q -e "${REPO_ROOT}[test]" nox
+  # The exact versions the layout checks were measured with (requirements.lock, hashed),
+  # then the project itself on top of them.
+  say "安装 Python 依赖（requirements.lock，逐个核对哈希）……"
+  "${venv}/bin/python" -m pip install -q --require-hashes -r "${REPO_ROOT}/requirements.lock"
+  "${venv}/bin/python" -m pip install -q --no-deps -e "${REPO_ROOT}" nox
   touch "${stamp}"
 }
 
