@@ -220,7 +220,8 @@ setup_virtualenv() {
   # then the project itself on top of them.
   say "安装 Python 依赖（requirements.lock，逐个核对哈希）……"
   "${venv}/bin/python" -m pip install -q --require-hashes -r "${REPO_ROOT}/requirements.lock"
-  "${venv}/bin/python" -m pip install -q --no-deps -e "${REPO_ROOT}" nox
+  "${venv}/bin/python" -m pip install -q --no-deps -e "${REPO_ROOT}"
+  "${venv}/bin/python" -m pip install -q nox  # the test runner, with its own dependencies
   touch "${stamp}"
 }
 
