@@ -113,7 +113,21 @@ def overall(result: CycleResult, previous: CycleResult | None) -> list[Block]:
         units = units_of(behind)
         involved = f"{'、'.join(units)}{len(units)}个单位" if len(units) > 1 else units[0]
         text += f"滞后（含严重滞后、未报送）指标{len(behind)}项，涉及{involved}。"
-    return [Paragraph(text + assessment_sentence(result))]
+    return [Paragraph(text + shares_sentence(result) + assessment_sentence(result))]
+
+
+def shares_sentence(result: CycleResult) -> str:
+    """The units' own shares (分解), counted apart so that the indicators' figures stay whole."""
+    shares = result.share_judgements
+    if not shares:
+        return ""
+    behind = [j for j in shares if j.status in LAG_ORDER]
+    good = sum(1 for j in shares if j.status in GOOD_STATUSES)
+    text = f"分解到各单位的{len(shares)}项分解任务中，达到序时进度的{good}项"
+    if behind:
+        units = units_of(behind)
+        text += f"，滞后（含严重滞后、未报送）{len(behind)}项，涉及{'、'.join(units)}"
+    return text + "。"
 
 
 def change_sentence(now: int, before: int, before_month: int) -> str:
@@ -129,15 +143,16 @@ def units_of(judgements: list[Judgement]) -> list[str]:
 
 
 def lagging_indicators(result: CycleResult) -> list[Block]:
-    """Indicators and units' own shares (分解) behind schedule, worst first."""
+    """Indicators behind schedule, worst first, then the units' own shares (分解) behind:
+    apart, so that each count here is the one the overall figures give."""
     blocks: list[Block] = []
-    everything = result.judgements + result.share_judgements
-    groups = [(status, [j for j in everything if j.status == status]) for status in LAG_ORDER]
-    groups = [(status, items) for status, items in groups if items]
+    groups = [(f"{status}指标", [j for j in result.judgements if j.status == status]) for status in LAG_ORDER]
+    shares = [j for status in LAG_ORDER for j in result.share_judgements if j.status == status]
+    groups = [(label, items) for label, items in groups + [("滞后的分解任务", shares)] if items]
     if not groups:
         return [Paragraph("本月没有滞后、严重滞后或未报送的指标。")]
-    for index, (status, items) in enumerate(groups, start=1):
-        blocks.append(Heading(2, f"（{w.heading_numeral(index)}）{status}指标（{len(items)}项）"))
+    for index, (label, items) in enumerate(groups, start=1):
+        blocks.append(Heading(2, f"（{w.heading_numeral(index)}）{label}（{len(items)}项）"))
         for number, judgement in enumerate(items, start=1):
             blocks.append(Paragraph(lag_item(judgement), lead=f"{number}."))
     return blocks
@@ -149,6 +164,8 @@ def lag_item(judgement: Judgement) -> str:
         text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
     if judgement.lagging_twice:
         text += f"，{w.lagging_twice('month')}"
+    elif judgement.indicator.is_share and judgement.status != NOT_REPORTED:
+        text += f"，属{judgement.status}"  # shares of every status share one list
     text += f"。责任单位：{'、'.join(judgement.indicator.units)}。"
     problem = w.reported_problem(judgement)
     return text + (f"单位反映的主要问题：{w.quoted(problem)}。" if problem else "")
@@ -165,7 +182,9 @@ def submissions(result: CycleResult) -> list[Block]:
     on_time = len(owed) - len(late) - len(missing)
     month = result.period.index
     due = owed[0].due if owed else None
-    text = f"{month}月份应报送{len(owed)}项指标进展情况"
+    shares = sum(1 for s in owed if s.unit in result.plan.share_holders(s.indicator_id))
+    what = f"（其中指标{len(owed) - shares}项、分解任务{shares}项）" if shares else "指标"
+    text = f"{month}月份应报送{len(owed)}项{what}进展情况"
     if due is not None:
         text += f"（报送截止日期为{w.chinese_date(due)}）"
     text += f"，按时报送{on_time}项，逾期报送{len(late)}项，未报送{len(missing)}项。"

@@ -103,3 +103,13 @@ def test_a_month_with_everything_on_time(hand):
 def test_hand_month_in_word_pdf_and_html(hand, renderers, tmp_path):
     _, document = report(hand, "2024-10", Issue(None, dt.date(2024, 11, 6), draft=True))
     assert_same_words(document, tmp_path, renderers)
+
+
+def test_shares_are_counted_apart_from_the_indicators(sample):
+    # The overall figures count the 44 indicators; the units' shares have their own list and sentence.
+    result, document = report(sample, "2023-10", Issue("老城督查〔2023〕21号", dt.date(2023, 11, 7)))
+    text = body_text(document)
+    severe = sum(1 for j in result.judgements if j.status == SEVERELY_LAGGING)
+    assert f"（一）严重滞后指标（{severe}项）" in text or f"严重滞后指标（{severe}项）" in text
+    assert "滞后的分解任务" in text and "分解到各单位的14项分解任务中" in text
+    assert "（其中指标44项、分解任务14项）" in text
