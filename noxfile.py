@@ -27,7 +27,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Unused names, undefined names and import order (ruff)."""
     session.install("ruff")
-    session.run("ruff", "check", "pipeline", "tests", "scripts", "noxfile.py")
+    session.run("ruff", "check", "supervision_bulletin", "tests", "scripts", "noxfile.py")
 
 
 @nox.session

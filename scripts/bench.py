@@ -7,7 +7,7 @@ with `nox -s bench` or `.venv/bin/python scripts/bench.py [--runs N] [--year-run
 The web application (`bulletin serve`) keeps fonts, templates and checked inputs
 warm: a quarter built through the application's build function (its worker
 thread, as a click on the page starts it) is timed twice, the second warm, and
-set against the cold command (`python -m pipeline.cli build 2023-Q3` in a new process).
+set against the cold command (`python -m supervision_bulletin.cli build 2023-Q3` in a new process).
 The whole year is `bulletin build 2023 --all`: every period with data, one
 reading of the inputs and one set-up of the renderers. The hostile inputs are
 tests/hostile/corpus.py's, plus a real 2 MB zip bomb; each check runs in a
@@ -32,9 +32,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build import TEMPLATES, BuildOptions, build, build_all  # noqa: E402
-from pipeline.periods import parse_period  # noqa: E402
-from pipeline.render import Renderers  # noqa: E402
+from supervision_bulletin.build import BuildOptions, build, build_all  # noqa: E402
+from supervision_bulletin.periods import parse_period  # noqa: E402
+from supervision_bulletin.render import Renderers  # noqa: E402
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN, TEMPLATES
 
 
 def timed(action, runs: int) -> list[float]:
@@ -68,7 +69,7 @@ def main() -> None:
         return
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     inputs = work / "inputs"
-    shutil.copytree(ROOT / "inputs", inputs, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
+    shutil.copytree(SAMPLE_CAMPAIGN, inputs, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
     try:
         start = time.perf_counter()
         renderers = Renderers.load(TEMPLATES)
@@ -118,12 +119,12 @@ def time_warm_app(label: str, runs: int = 2) -> None:
     """A quarter from the warm web application against the cold command: figures and
     their ratio, judged by no one. The year is built once first, in date order, as
     the sample's answers name numbers the record must hold."""
-    from pipeline.web.jobs import DONE, Builds
-    from pipeline.web.workspace import Workspace
+    from supervision_bulletin.web.jobs import DONE, Builds
+    from supervision_bulletin.web.workspace import Workspace
 
     work = Path(tempfile.mkdtemp(prefix="bench-app-"))
     inputs, out = work / "inputs", work / "outputs"
-    shutil.copytree(ROOT / "inputs", inputs, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
+    shutil.copytree(SAMPLE_CAMPAIGN, inputs, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
     try:
         year = int(yaml.safe_load((inputs / "campaign.yaml").read_text(encoding="utf-8"))["year"])
         build_all(inputs, out, year, BuildOptions(verify_strict=False))
@@ -139,7 +140,7 @@ def time_warm_app(label: str, runs: int = 2) -> None:
         first = timed(through_the_app, 1)
         warm = timed(through_the_app, runs)
         environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-        command = [sys.executable, "-m", "pipeline.cli", "build", label, "--inputs", str(inputs), "--out", str(out),
+        command = [sys.executable, "-m", "supervision_bulletin.cli", "build", label, "--inputs", str(inputs), "--out", str(out),
                    "--verify", "warn"]
 
         def cold_command():
@@ -151,7 +152,7 @@ def time_warm_app(label: str, runs: int = 2) -> None:
     print(f"bulletin serve: {label} built through the application's build function, against the command")
     print(row("  app, first build (check, renderers set up)", first))
     print(row("  app, warm", warm))
-    print(row(f"  cold command (python -m pipeline.cli build {label})", cold))
+    print(row(f"  cold command (python -m supervision_bulletin.cli build {label})", cold))
     print(f"  cold / warm: {statistics.median(cold) / statistics.median(warm):.2f} ×   "
           f"(first / warm: {first[0] / statistics.median(warm):.2f} ×)")
 
@@ -192,7 +193,7 @@ def measure_hostile_inputs() -> None:
         for case in cases:
             root = make_case(case, work / case.name)
             size = sum(p.stat().st_size for p in (root / "reports").rglob("*") if p.is_file() and not p.is_symlink())
-            command = [sys.executable, "-c", "from pipeline.cli import main; main()", "check", "--inputs", str(root)]
+            command = [sys.executable, "-c", "from supervision_bulletin.cli import main; main()", "check", "--inputs", str(root)]
             code, megabytes, seconds = peak_memory(command)
             print(f"  {case.name:32} exit {code}  peak {megabytes:7.1f} MB  {seconds:6.2f} s   (reports {size / 1024:,.0f} KB)")
     finally:

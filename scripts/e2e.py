@@ -32,6 +32,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN, TEMPLATES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
@@ -71,12 +73,12 @@ def build_sample(folder: Path) -> list[Path]:
     """The sample campaign's year into ``folder`` (the inputs are copied: a build records
     numbers in the registry), in date order as its answers to notices need; the folders
     of one cut-off of each kind are checked."""
-    from pipeline.build import TEMPLATES, build_all
-    from pipeline.render import Renderers
+    from supervision_bulletin.build import build_all
+    from supervision_bulletin.render import Renderers
 
     inputs = folder / "inputs"
     ignore = shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock")
-    shutil.copytree(REPO_ROOT / "inputs", inputs, ignore=ignore)
+    shutil.copytree(SAMPLE_CAMPAIGN, inputs, ignore=ignore)
     results = build_all(inputs, folder / "build", 2023, renderers=Renderers.load(TEMPLATES))
     return [result.folder for result in results if result.folder.name in SAMPLE_PERIODS]
 
@@ -101,7 +103,7 @@ def page_count(pdf: Path) -> int:
 
 
 def layout_of(docx: Path) -> str:
-    from pipeline.verify.verify_docx import DocxChecker
+    from supervision_bulletin.verify.verify_docx import DocxChecker
 
     return DocxChecker(docx).layout
 
@@ -147,15 +149,15 @@ def red_header_problems(png: Path, layout: str) -> list[str]:
 
 
 def allowed_faces() -> set[str]:
-    from pipeline.fonts import default_font_set
+    from supervision_bulletin.fonts import default_font_set
 
     font_set = default_font_set()
     return {face.postscript_name for face in font_set.all_faces()}
 
 
 def font_problems(pdf: Path, allowed: set[str]) -> tuple[list[str], list[str]]:
-    from pipeline.fonts import default_font_set
-    from pipeline.render.pdf import embedded_fonts
+    from supervision_bulletin.fonts import default_font_set
+    from supervision_bulletin.render.pdf import embedded_fonts
 
     fonts = embedded_fonts(pdf)
     faces = sorted({font.face for font in fonts})
@@ -193,14 +195,14 @@ def check(docx: Path, lo_pdf: Path, artifacts: Path, allowed: set[str]) -> Outco
 
 
 def layout_problems(pdf: Path) -> list[str]:
-    from pipeline.verify.verify_pdf import verify_layout_of_tables_and_letter
+    from supervision_bulletin.verify.verify_pdf import verify_layout_of_tables_and_letter
 
     return [f"{finding.place}：{finding.detail}" if finding.place else finding.detail
             for finding in verify_layout_of_tables_and_letter(pdf)]
 
 
 def docx_files(folders: list[Path]) -> list[Path]:
-    from pipeline.verify import documents_in
+    from supervision_bulletin.verify import documents_in
 
     return [path for path in documents_in(folders) if path.suffix.lower() == ".docx"]
 

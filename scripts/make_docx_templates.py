@@ -25,9 +25,10 @@ from docx.shared import Twips
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from pipeline.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM  # noqa: E402
+from supervision_bulletin.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM  # noqa: E402
+from supervision_bulletin.resources import TEMPLATES
 
-DEFAULT_OUTPUT_DIR = REPO_ROOT / "templates" / "docx"
+DEFAULT_OUTPUT_DIR = TEMPLATES / "docx"
 
 # --- Layout numbers (twips = 1/20 pt; GB/T 9704 figures in the comments) ------
 
@@ -48,7 +49,7 @@ BODY_SIZE = 32  # half-points: 3号 = 16 pt
 SMALL_SIZE = 28  # 4号 = 14 pt (colophon, page numbers)
 TITLE_SIZE = 44  # 2号 = 22 pt
 # Tables: 小四 (12 pt), or 五号 (10.5 pt) and 小五 (9 pt) for tables too wide for
-# it (pipeline/render/table_layout.py chooses, per table).
+# it (supervision_bulletin/render/table_layout.py chooses, per table).
 TABLE_SIZES = {"": 24, "Small": 21, "Smaller": 18}
 TABLE_SIZE = TABLE_SIZES[""]
 TABLE_SIZE_NAMES = {"": "", "Small": "（五号）", "Smaller": "（小五）"}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the sample campaign (示例数据) into inputs/.
 
-    .venv/bin/python scripts/make_sample.py [--out inputs]
+    .venv/bin/python scripts/make_sample.py [--out supervision_bulletin/sample]
 
 The plan content (domains, 39 tasks, lead units, indicators) comes from the
 real plan 老城政办〔2023〕22号 and is kept in scripts/sample/plan.yaml; the
@@ -37,6 +37,8 @@ import openpyxl
 import pandas as pd
 import yaml
 from openpyxl.styles import Alignment, Font
+
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
@@ -788,7 +790,7 @@ def check_scenario(out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="生成示例督查活动数据（示例数据）")
-    parser.add_argument("--out", type=Path, default=ROOT / "inputs",
+    parser.add_argument("--out", type=Path, default=SAMPLE_CAMPAIGN,
                         help="output folder (default: inputs/ of the repository)")
     args = parser.parse_args(argv)
     out: Path = args.out

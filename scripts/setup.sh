@@ -152,7 +152,7 @@ install_fandol_fonts() {
 }
 
 install_alias_config() {
-  local source="${REPO_ROOT}/fonts/${ALIAS_CONF_NAME}"
+  local source="${REPO_ROOT}/supervision_bulletin/fonts/${ALIAS_CONF_NAME}"
   local target="${FONTCONFIG_DIR}/${ALIAS_CONF_NAME}"
   if [[ -f "${target}" ]] && cmp -s "${source}" "${target}"; then
     say "字体别名配置已是最新：${target}"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.build import TEMPLATES
-from pipeline.render import Renderers
+from supervision_bulletin.render import Renderers
+from supervision_bulletin.resources import TEMPLATES
 
 
 @pytest.fixture(scope="session")

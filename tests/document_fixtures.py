@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.document import (
+from supervision_bulletin.document import (
     Attachment,
     Colophon,
     Heading,

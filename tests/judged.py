@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pipeline import calendar
-from pipeline.evaluate import CycleResult, evaluate
-from pipeline.model import Inputs
-from pipeline.periods import parse_period
+from supervision_bulletin import calendar
+from supervision_bulletin.evaluate import CycleResult, evaluate
+from supervision_bulletin.model import Inputs
+from supervision_bulletin.periods import parse_period
 
 
 def judged(inputs: Inputs, label: str) -> CycleResult:

@@ -6,19 +6,19 @@ import dataclasses
 
 import pytest
 
-from pipeline.assessment import (
+from supervision_bulletin.assessment import (
     assess_year,
     competition_ranks,
     final_account,
     is_done,
     is_exceeded,
 )
-from pipeline.build import check, year_checkpoints
-from pipeline.calendar import default_as_of
-from pipeline.evaluate import Judgement, evaluate
-from pipeline.model import Indicator, Report, Rules
-from pipeline.periods import Period, parse_period
-from pipeline.record import CampaignRecord
+from supervision_bulletin.build import check, year_checkpoints
+from supervision_bulletin.calendar import default_as_of
+from supervision_bulletin.evaluate import Judgement, evaluate
+from supervision_bulletin.model import Indicator, Report, Rules
+from supervision_bulletin.periods import Period, parse_period
+from supervision_bulletin.record import CampaignRecord
 from tests.compose import hand_campaign as hc
 
 

@@ -4,8 +4,8 @@ import json
 
 from click.testing import CliRunner
 
-from pipeline.cli import main
-from pipeline.render import Renderers
+from supervision_bulletin.cli import main
+from supervision_bulletin.render import Renderers
 from tests import campaign_factory as cf
 
 

@@ -9,11 +9,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipeline import calendar
-from pipeline.build import build, build_all, check, cutoffs_with_data
-from pipeline.cli import main
-from pipeline.model import Campaign
-from pipeline.periods import Period, PeriodError, parse_period
+from supervision_bulletin import calendar
+from supervision_bulletin.build import build, build_all, check, cutoffs_with_data
+from supervision_bulletin.cli import main
+from supervision_bulletin.model import Campaign
+from supervision_bulletin.periods import Period, PeriodError, parse_period
 from tests import campaign_factory as cf
 
 CAMPAIGN_2023 = Campaign("示例活动", 2023, "某区督查室", "某督", "各单位")

@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from pipeline.charts import DomainProgress, completion_chart, domain_progress, inline_svg
-from pipeline.evaluate import Judgement
-from pipeline.fonts import FontNotFoundError, default_font_set
-from pipeline.model import Indicator, Report
+from supervision_bulletin.charts import DomainProgress, completion_chart, domain_progress, inline_svg
+from supervision_bulletin.evaluate import Judgement
+from supervision_bulletin.fonts import FontNotFoundError, default_font_set
+from supervision_bulletin.model import Indicator, Report
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import main
-from pipeline.cli_zh import CATALOGUE, PLURALS
+from supervision_bulletin.cli import main
+from supervision_bulletin.cli_zh import CATALOGUE, PLURALS
 
 CLICK_WORDS = ("Usage", "Options", "Error", "Missing", "Did you mean", "Invalid value", "No such", "Try ",
                "Show this message", "Aborted", "Commands", "[OPTIONS]", "COMMAND", "TEXT")

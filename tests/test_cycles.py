@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import TEMPLATES, BuildOptions, build, build_all, check, cutoffs_with_data
-from pipeline.cli import main
-from pipeline.periods import parse_period
-from pipeline.record import CampaignRecord
-from pipeline.render import Renderers
+from supervision_bulletin.build import BuildOptions, build, build_all, check, cutoffs_with_data
+from supervision_bulletin.cli import main
+from supervision_bulletin.periods import parse_period
+from supervision_bulletin.record import CampaignRecord
+from supervision_bulletin.render import Renderers
+from supervision_bulletin.resources import TEMPLATES
 from tests.compose import hand_campaign as hc
 
 
@@ -140,7 +141,7 @@ class TestNumbers:
         assert len(records(root)) == 2
 
     def test_a_build_refused_by_the_verifier_takes_no_number(self, root, tmp_path, renderers, monkeypatch):
-        from pipeline import build as build_module
+        from supervision_bulletin import build as build_module
 
         def refuse(folder, strict, progress):
             raise RuntimeError("版式核验未通过")

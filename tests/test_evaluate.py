@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.evaluate import (
+from supervision_bulletin.evaluate import (
     AHEAD,
     COMPLETED,
     LAGGING,
@@ -15,7 +15,7 @@ from pipeline.evaluate import (
     status_of,
     unit_verdict,
 )
-from pipeline.model import Indicator, Report, Rules
+from supervision_bulletin.model import Indicator, Report, Rules
 
 RULES = Rules()
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.filenames import MAX_NAME_BYTES, clash_key, is_reserved, safe_stem, unique_slugs, unique_stems
+from supervision_bulletin.filenames import MAX_NAME_BYTES, clash_key, is_reserved, safe_stem, unique_slugs, unique_stems
 from tests.document_fixtures import make_document
 
 UNSAFE = set('\\/:*?"<>|')

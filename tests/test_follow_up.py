@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pipeline import calendar
-from pipeline.build import build, build_all
-from pipeline.cli import main
-from pipeline.follow_up import CLOSED, LATE, NOT_DUE, ON_TIME, OVERDUE, notice_state
-from pipeline.model import Answer, Campaign
-from pipeline.periods import parse_period
-from pipeline.record import RecordedDocument
+from supervision_bulletin import calendar
+from supervision_bulletin.build import build, build_all
+from supervision_bulletin.cli import main
+from supervision_bulletin.follow_up import CLOSED, LATE, NOT_DUE, ON_TIME, OVERDUE, notice_state
+from supervision_bulletin.model import Answer, Campaign
+from supervision_bulletin.periods import parse_period
+from supervision_bulletin.record import RecordedDocument
 from tests import campaign_factory as cf
 from tests.compose import hand_campaign as hc
 from tests.render.test_cross_format import html_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import fonts
-from pipeline.fonts import FACE_SPECS, FaceSpec, FontNotFoundError
+from supervision_bulletin import fonts
+from supervision_bulletin.fonts import FACE_SPECS, FaceSpec, FontNotFoundError
 
 # The Fandol face that stands in for each role when the official one is absent.
 STAND_INS = {

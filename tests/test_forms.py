@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pipeline.build import check
-from pipeline.cli import main
-from pipeline.forms import COLUMNS, FIRST_DATA_ROW, HEADER_ROW
-from pipeline.intake import UNFILLED, USED
+from supervision_bulletin.build import check
+from supervision_bulletin.cli import main
+from supervision_bulletin.forms import COLUMNS, FIRST_DATA_ROW, HEADER_ROW
+from supervision_bulletin.intake import UNFILLED, USED
 from tests import campaign_factory as cf
 
 

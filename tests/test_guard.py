@@ -5,7 +5,7 @@ import os
 import pytest
 import yaml
 
-from pipeline import guard
+from supervision_bulletin import guard
 
 
 def test_yaml_without_anchors_reads_as_usual():

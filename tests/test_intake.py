@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from pipeline.build import PROJECT_ROOT, check
-from pipeline.cli import main
-from pipeline.intake import (
+from supervision_bulletin.build import check
+from supervision_bulletin.cli import main
+from supervision_bulletin.intake import (
     REJECTED,
     SUPERSEDED,
     UNFILLED,
@@ -23,15 +23,16 @@ from pipeline.intake import (
     late_and_missing,
     write_ledger,
 )
-from pipeline.load import load_inputs
-from pipeline.model import Location
-from pipeline.problems import InputError, ProblemLog
-from pipeline.validate import declared_indicator_ids, validate_campaign, validate_plan, validate_reports
-from pipeline.values import printable
+from supervision_bulletin.load import load_inputs
+from supervision_bulletin.model import Location
+from supervision_bulletin.problems import InputError, ProblemLog
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN
+from supervision_bulletin.validate import declared_indicator_ids, validate_campaign, validate_plan, validate_reports
+from supervision_bulletin.values import printable
 from tests import campaign_factory as cf
 from tests.intake_fixtures import make_messy_campaign
 
-SAMPLE = PROJECT_ROOT / "inputs"
+SAMPLE = SAMPLE_CAMPAIGN
 
 
 @pytest.fixture(scope="module")

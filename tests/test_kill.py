@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.record import CampaignRecord
+from supervision_bulletin.record import CampaignRecord
 from tests.compose import hand_campaign as hc
 
 PERIOD = "2024-Q1"
@@ -20,7 +20,7 @@ PERIOD = "2024-Q1"
 
 def start_build(root: Path, out: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "build", PERIOD, "--inputs", str(root), "--out", str(out), "--quiet"],
+        [sys.executable, "-m", "supervision_bulletin.cli", "build", PERIOD, "--inputs", str(root), "--out", str(out), "--quiet"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
     )

@@ -6,8 +6,8 @@ import pytest
 import xlwt
 from openpyxl import Workbook
 
-from pipeline.load import load_plan, read_report_file
-from pipeline.problems import ProblemLog
+from supervision_bulletin.load import load_plan, read_report_file
+from supervision_bulletin.problems import ProblemLog
 from tests import campaign_factory as cf
 from tests.intake_fixtures import strip_document_properties
 
@@ -213,13 +213,13 @@ class TestNamesAsUsersWriteThem:
          ("老城区2023年10月进展填报.xlsx", "2023-10"), ("2023.9.xlsx", "2023-09"), ("报表.xlsx", None)],
     )
     def test_the_month_is_read_from_the_name(self, name, month):
-        from pipeline.load import bare_stem, month_of_name
+        from supervision_bulletin.load import bare_stem, month_of_name
 
         assert month_of_name(bare_stem(name)) == month
 
     def test_a_file_that_cannot_be_opened_says_close_excel(self, tmp_path, monkeypatch):
-        from pipeline.load import open_book
-        from pipeline.problems import ProblemLog
+        from supervision_bulletin.load import open_book
+        from supervision_bulletin.problems import ProblemLog
 
         path = tmp_path / "reports" / "2023-09.xlsx"
         path.parent.mkdir()
@@ -241,15 +241,15 @@ class TestNamesAsUsersWriteThem:
      ("2023年第三季度", "2023-Q3"), ("2023年上半年", "2023-H1"), ("２０２３－０９", "2023-09"), ("2023年", "2023")],
 )
 def test_periods_as_users_type_them(typed, label):
-    from pipeline.periods import parse_period
+    from supervision_bulletin.periods import parse_period
 
     assert parse_period(typed).label == label
 
 
 class TestCampaignYamlAsClerksWriteIt:
     def write(self, tmp_path, text: str, encoding: str = "utf-8"):
-        from pipeline.load import load_campaign_yaml
-        from pipeline.problems import ProblemLog
+        from supervision_bulletin.load import load_campaign_yaml
+        from supervision_bulletin.problems import ProblemLog
 
         (tmp_path / "campaign.yaml").write_bytes(text.encode(encoding))
         log = ProblemLog()

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.periods import PeriodError, parse_period
+from supervision_bulletin.periods import PeriodError, parse_period
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,14 @@ import datetime as dt
 
 import pytest
 
-from pipeline.build import PROJECT_ROOT, check
-from pipeline.intake import LATE, MISSING, NOT_DUE, ON_TIME, receipts
+from supervision_bulletin.build import check
+from supervision_bulletin.intake import LATE, MISSING, NOT_DUE, ON_TIME, receipts
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN
 
 
 @pytest.fixture(scope="module")
 def sample():
-    return check(PROJECT_ROOT / "inputs")
+    return check(SAMPLE_CAMPAIGN)
 
 
 def test_a_report_after_the_due_date_is_late_and_one_not_come_is_missing(sample):

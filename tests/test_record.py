@@ -10,9 +10,9 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from pipeline import record as record_module
-from pipeline.cli import main
-from pipeline.record import CampaignRecord, Publication, RecordError, document_key, document_number
+from supervision_bulletin import record as record_module
+from supervision_bulletin.cli import main
+from supervision_bulletin.record import CampaignRecord, Publication, RecordError, document_key, document_number
 from tests.compose import hand_campaign as hc
 
 ISSUED = dt.date(2024, 4, 8)

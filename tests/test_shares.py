@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from pipeline.build import build, check
-from pipeline.cli import main
-from pipeline.periods import parse_period
-from pipeline.problems import InputError
+from supervision_bulletin.build import build, check
+from supervision_bulletin.cli import main
+from supervision_bulletin.periods import parse_period
+from supervision_bulletin.problems import InputError
 from tests import campaign_factory as cf
 from tests.render.test_cross_format import html_text
 

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from pipeline.sheet_cells import put, put_row
-from pipeline.values import printable
+from supervision_bulletin.sheet_cells import put, put_row
+from supervision_bulletin.values import printable
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]
 

@@ -16,16 +16,17 @@ import html5lib
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import BuildOptions, build, build_all, check
-from pipeline.cli import main
-from pipeline.document import KIND_NAMES
-from pipeline.periods import parse_period
-from pipeline.problems import InputError
-from pipeline.record import CampaignRecord
-from pipeline.site import SiteError, build_site, default_index_prefix
+from supervision_bulletin.build import BuildOptions, build, build_all, check
+from supervision_bulletin.cli import main
+from supervision_bulletin.document import KIND_NAMES
+from supervision_bulletin.periods import parse_period
+from supervision_bulletin.problems import InputError
+from supervision_bulletin.record import CampaignRecord
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN
+from supervision_bulletin.site import SiteError, build_site, default_index_prefix
 from tests import campaign_factory as cf
 
-SAMPLE = Path(__file__).resolve().parents[1] / "inputs"
+SAMPLE = SAMPLE_CAMPAIGN
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from pipeline.build import check
-from pipeline.cli import main
-from pipeline.problems import InputError
+from supervision_bulletin.build import check
+from supervision_bulletin.cli import main
+from supervision_bulletin.problems import InputError
 from tests import campaign_factory as cf
 
 
@@ -307,8 +307,8 @@ def test_an_id_excel_turned_into_a_date_is_read_back(tmp_path):
 def test_a_misspelt_plan_sheet_is_reported_once_without_its_echoes(tmp_path):
     from openpyxl import load_workbook
 
-    from pipeline.build import check
-    from pipeline.problems import InputError
+    from supervision_bulletin.build import check
+    from supervision_bulletin.problems import InputError
 
     root = cf.make_campaign(tmp_path / "inputs")
     workbook = load_workbook(root / "plan.xlsx")

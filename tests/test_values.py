@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.values import (
+from supervision_bulletin.values import (
     Reading,
     ValueProblem,
     is_invisible,

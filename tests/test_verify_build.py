@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import TEMPLATES, BuildOptions, build, build_all
-from pipeline.cli import main
-from pipeline.periods import parse_period
-from pipeline.render import Renderers
-from pipeline.verify import VerifyFailed, documents_in
+from supervision_bulletin.build import BuildOptions, build, build_all
+from supervision_bulletin.cli import main
+from supervision_bulletin.periods import parse_period
+from supervision_bulletin.render import Renderers
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN, TEMPLATES
+from supervision_bulletin.verify import VerifyFailed, documents_in
 from tests import campaign_factory as cf
 
-SAMPLE = Path(__file__).resolve().parents[1] / "inputs"
+SAMPLE = SAMPLE_CAMPAIGN
 SAMPLE_YEAR = 2023
 
 
@@ -42,9 +43,9 @@ def sample_outputs(sample_inputs, renderers, tmp_path_factory) -> Path:
 
 
 def broken_renderers(css: str) -> Renderers:
-    from pipeline.render.docx import DocxRenderer
-    from pipeline.render.html import HtmlRenderer
-    from pipeline.render.pdf import PdfRenderer
+    from supervision_bulletin.render.docx import DocxRenderer
+    from supervision_bulletin.render.html import HtmlRenderer
+    from supervision_bulletin.render.pdf import PdfRenderer
 
     return Renderers(
         DocxRenderer(TEMPLATES / "docx"), HtmlRenderer(TEMPLATES / "html"),
@@ -112,7 +113,7 @@ def test_a_warning_build_publishes_and_reports(tmp_path):
 
 
 def test_cli_build_fails_on_a_finding_and_warns_when_asked(tmp_path, monkeypatch):
-    import pipeline.render as render
+    import supervision_bulletin.render as render
 
     root = cf.make_campaign(tmp_path / "inputs")
     out = tmp_path / "outputs"

@@ -16,13 +16,14 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
-from pipeline.document import Colophon
-from pipeline.render.docx import DocxRenderer
-from pipeline.verify import rules
-from pipeline.verify.verify_docx import verify_docx
+from supervision_bulletin.document import Colophon
+from supervision_bulletin.render.docx import DocxRenderer
+from supervision_bulletin.resources import TEMPLATES as PACKAGE_TEMPLATES
+from supervision_bulletin.verify import rules
+from supervision_bulletin.verify.verify_docx import verify_docx
 from tests.document_fixtures import make_document
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"
+TEMPLATES = PACKAGE_TEMPLATES / "docx"
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ def e2e():
 
 
 def pdf(tmp_path: Path, css: str = "", **overrides) -> Path:
-    from pipeline.render.pdf import PdfRenderer
+    from supervision_bulletin.render.pdf import PdfRenderer
 
     path = tmp_path / "doc.pdf"
     path.write_bytes(PdfRenderer(extra_css=css).render_bytes(make_document(**overrides)))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import Colophon, Paragraph
-from pipeline.verify import rules
-from pipeline.verify.verify_pdf import verify_pdf
+from supervision_bulletin.document import Colophon, Paragraph
+from supervision_bulletin.verify import rules
+from supervision_bulletin.verify.verify_pdf import verify_pdf
 from tests.document_fixtures import make_document
 
 PLAIN = "督查室对全区重点任务推进情况进行了逐项核查并形成通报" * 12
@@ -33,10 +33,10 @@ def letter_document():
 
 @pytest.fixture(scope="module")
 def make_renderer():
-    from pipeline.fonts import FontNotFoundError
+    from supervision_bulletin.fonts import FontNotFoundError
 
     try:
-        from pipeline.render.pdf import PdfRenderer
+        from supervision_bulletin.render.pdf import PdfRenderer
 
         PdfRenderer()
     except (FontNotFoundError, OSError) as error:
@@ -87,7 +87,7 @@ def test_loose_line_pitch_breaks_the_grid(make_renderer, tmp_path):
 
 
 def test_27_characters_a_line(make_renderer, tmp_path, monkeypatch):
-    import pipeline.render.pdf as pdf
+    import supervision_bulletin.render.pdf as pdf
 
     monkeypatch.setattr(pdf, "NATURAL_SPACING", 0.2)  # a looser natural setting: 27 a line
     path = render(make_renderer, tmp_path, long_document())
@@ -104,7 +104,7 @@ def test_ragged_lines_without_our_line_breaking(make_renderer, tmp_path):
 
 
 def test_closing_punctuation_at_a_line_start(make_renderer, tmp_path, monkeypatch):
-    import pipeline.render.pdf as pdf
+    import supervision_bulletin.render.pdf as pdf
 
     monkeypatch.setattr(pdf, "NO_LINE_START", set())  # kinsoku off
     text = "督查室对全区重点任务推进情况进行了逐项核查并形成通报" + "，现将有关情况通报如下，请各单位认真对照抓好落实。"
@@ -293,13 +293,13 @@ def test_percent_sign_opening_a_line_in_a_table_cell(make_renderer, tmp_path):
     ],
 )
 def test_where_a_header_may_break(lines, broken):
-    from pipeline.verify.pdf_tables import split_word
+    from supervision_bulletin.verify.pdf_tables import split_word
 
     assert split_word(lines) == broken
 
 
 def test_not_pdf_a(make_renderer, tmp_path, monkeypatch):
-    import pipeline.render.pdf as pdf
+    import supervision_bulletin.render.pdf as pdf
 
     monkeypatch.setattr(pdf, "PDF_VARIANT", None)
     path = render(make_renderer, tmp_path)

@@ -13,7 +13,7 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from pipeline.verify.pdf_marks import PageMarks, font_faces, read_marks
+from supervision_bulletin.verify.pdf_marks import PageMarks, font_faces, read_marks
 
 FONTS = (
     b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"

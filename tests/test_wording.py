@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.wording import break_title, chinese_date, heading_numeral, number, percent
+from supervision_bulletin.wording import break_title, chinese_date, heading_numeral, number, percent
 
 
 def test_dates_have_no_zero_padding():

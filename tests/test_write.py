@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.write import publish, recover, staging_folder
+from supervision_bulletin.write import publish, recover, staging_folder
 
 
 def build_into(root, label, name, text):

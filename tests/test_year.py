@@ -8,16 +8,16 @@ import json
 import re
 import shutil
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from pipeline import calendar
-from pipeline.build import build_all, check, cutoffs_with_data
-from pipeline.record import CampaignRecord
+from supervision_bulletin import calendar
+from supervision_bulletin.build import build_all, check, cutoffs_with_data
+from supervision_bulletin.record import CampaignRecord
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN
 from tests.render.test_cross_format import html_text
 
-SAMPLE = Path(__file__).resolve().parents[1] / "inputs"
+SAMPLE = SAMPLE_CAMPAIGN
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 

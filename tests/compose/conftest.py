@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from pipeline.build import check
+from supervision_bulletin.build import check
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN
 from tests.compose import hand_campaign as hc
 
-SAMPLE = Path(__file__).resolve().parents[2] / "inputs"
+SAMPLE = SAMPLE_CAMPAIGN
 
 
 @pytest.fixture(scope="session")

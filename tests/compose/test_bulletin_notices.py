@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.compose import Issue
-from pipeline.compose.bulletin import compose_quarterly_bulletin
+from supervision_bulletin.compose import Issue
+from supervision_bulletin.compose.bulletin import compose_quarterly_bulletin
 from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 

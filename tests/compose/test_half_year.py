@@ -6,15 +6,15 @@ import datetime as dt
 
 import pytest
 
-from pipeline.compose import Issue
-from pipeline.compose.half_year import (
+from supervision_bulletin.compose import Issue
+from supervision_bulletin.compose.half_year import (
     QUOTES_PER_HEADING,
     compose_half_year_summary,
     latest_reports,
     pooled_quotes,
     sentences,
 )
-from pipeline.document import Figure, Paragraph
+from supervision_bulletin.document import Figure, Paragraph
 from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline import calendar
-from pipeline.build import previous_result
-from pipeline.compose import Issue
-from pipeline.compose.monthly import compose_monthly_report
-from pipeline.document import Table
-from pipeline.evaluate import LAGGING, NOT_REPORTED, SEVERELY_LAGGING
+from supervision_bulletin import calendar
+from supervision_bulletin.build import previous_result
+from supervision_bulletin.compose import Issue
+from supervision_bulletin.compose.monthly import compose_monthly_report
+from supervision_bulletin.document import Table
+from supervision_bulletin.evaluate import LAGGING, NOT_REPORTED, SEVERELY_LAGGING
 from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from pipeline import calendar
-from pipeline.build import Context, compose_documents
-from pipeline.compose import Issue
-from pipeline.compose.notice import notice_title, submission_item
-from pipeline.evaluate import Submission
-from pipeline.model import Rules
+from supervision_bulletin import calendar
+from supervision_bulletin.build import Context, compose_documents
+from supervision_bulletin.compose import Issue
+from supervision_bulletin.compose.notice import notice_title, submission_item
+from supervision_bulletin.evaluate import Submission
+from supervision_bulletin.model import Rules
 from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 

@@ -6,12 +6,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from pipeline import calendar
-from pipeline.build import context_for
-from pipeline.compose import Issue
-from pipeline.compose.year_end import compose_year_end_account, signed
-from pipeline.document import Figure, Table
-from pipeline.record import CampaignRecord
+from supervision_bulletin import calendar
+from supervision_bulletin.build import context_for
+from supervision_bulletin.compose import Issue
+from supervision_bulletin.compose.year_end import compose_year_end_account, signed
+from supervision_bulletin.document import Figure, Table
+from supervision_bulletin.record import CampaignRecord
 from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 

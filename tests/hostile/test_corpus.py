@@ -21,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pipeline.cli import main
-from pipeline.filenames import MAX_NAME_BYTES, clash_key, is_reserved
-from pipeline.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE
+from supervision_bulletin.cli import main
+from supervision_bulletin.filenames import MAX_NAME_BYTES, clash_key, is_reserved
+from supervision_bulletin.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE
 from tests import campaign_factory as cf
 from tests.hostile.corpus import CASES, SECRET, Case, make_case
 
@@ -153,7 +153,7 @@ def test_ctrl_c_exits_130_in_chinese_and_keeps_the_earlier_outputs(tmp_path):
     root = cf.make_campaign(tmp_path / "inputs")
     out = tmp_path / "outputs"
     before = earlier_outputs(out)
-    command = [sys.executable, "-c", "from pipeline.cli import main; main()", "build", "2024-Q3",
+    command = [sys.executable, "-c", "from supervision_bulletin.cli import main; main()", "build", "2024-Q3",
                "--inputs", str(root), "--out", str(out)]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)

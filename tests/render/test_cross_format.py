@@ -11,18 +11,19 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from pipeline import calendar
-from pipeline.build import check, compose_documents, context_for
-from pipeline.compose import Issue
-from pipeline.compose.bulletin import compose_quarterly_bulletin
-from pipeline.document import OfficialDocument, Table
-from pipeline.record import CampaignRecord
-from pipeline.render import Renderers
+from supervision_bulletin import calendar
+from supervision_bulletin.build import check, compose_documents, context_for
+from supervision_bulletin.compose import Issue
+from supervision_bulletin.compose.bulletin import compose_quarterly_bulletin
+from supervision_bulletin.document import OfficialDocument, Table
+from supervision_bulletin.record import CampaignRecord
+from supervision_bulletin.render import Renderers
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN
 from tests import campaign_factory as cf
 from tests.document_fixtures import HOSTILE_TEXT, make_document
 from tests.judged import judged
 
-SAMPLE = Path(__file__).resolve().parents[2] / "inputs"
+SAMPLE = SAMPLE_CAMPAIGN
 PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
 
 

@@ -11,12 +11,13 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from pipeline.document import Colophon, Figure, Paragraph
-from pipeline.render.docx import DocxRenderer, render_docx, signature_indents_pt
+from supervision_bulletin.document import Colophon, Figure, Paragraph
+from supervision_bulletin.render.docx import DocxRenderer, render_docx, signature_indents_pt
+from supervision_bulletin.resources import TEMPLATES
 from tests.document_fixtures import HOSTILE_TEXT, make_document
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIR = REPO_ROOT / "templates" / "docx"
+TEMPLATE_DIR = TEMPLATES / "docx"
 TWIPS_PER_MM = 1440 / 25.4
 
 # A 1 × 1 white PNG.
@@ -279,8 +280,8 @@ def test_table_header_repeats_and_group_rows_span_all_columns(standard):
 
 
 def test_table_widths_are_set_on_grid_and_cells(standard):
-    from pipeline.render.docx import column_widths
-    from pipeline.render.table_layout import layout_table, minimum_widths_mm
+    from supervision_bulletin.render.docx import column_widths
+    from supervision_bulletin.render.table_layout import layout_table, minimum_widths_mm
 
     model = make_document().attachments[0].blocks[0]
     layout = layout_table(model)
@@ -298,7 +299,7 @@ def test_table_widths_are_set_on_grid_and_cells(standard):
 def test_tables_take_the_template_table_style_with_cell_margins(standard):
     """The rules and the cell margins (w:tblCellMar) are the GwTable style's; the
     table repeats the margins its widths were computed for."""
-    from pipeline.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM
+    from supervision_bulletin.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM
 
     expected = {"top": CELL_PADDING_Y_MM, "bottom": CELL_PADDING_Y_MM,
                 "left": CELL_PADDING_X_MM, "right": CELL_PADDING_X_MM}
@@ -315,7 +316,7 @@ def test_tables_take_the_template_table_style_with_cell_margins(standard):
 def test_table_header_is_broken_only_between_its_words(tmp_path):
     """A header too long for its column is broken at a word boundary, by an
     explicit line break, so no program breaks it inside a word."""
-    from pipeline.document import Attachment, Table
+    from supervision_bulletin.document import Attachment, Table
 
     table = Table(("序号", "单位", "超额完成指标（项）", "被通报批评（次）"), (("1", "区发改委", "2", "0"),),
                   widths=(10, 60, 20, 20))
@@ -335,7 +336,7 @@ def test_table_header_is_broken_only_between_its_words(tmp_path):
 
 @pytest.mark.parametrize("columns, style", [(8, "GwTableText"), (13, "GwTableTextSmaller")])
 def test_a_wide_table_is_set_smaller(tmp_path, columns, style):
-    from pipeline.document import Attachment, Table
+    from supervision_bulletin.document import Attachment, Table
 
     headers = ("单位",) + tuple(f"已完成{i}" for i in range(columns - 1))
     table = Table(headers, (("区发改委",) + ("1",) * (columns - 1),))

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pipeline.document import Figure, Heading, Paragraph
-from pipeline.render.html import (
+from supervision_bulletin.document import Figure, Heading, Paragraph
+from supervision_bulletin.render.html import (
     HtmlRenderer,
     colophon_lines,
     issuer_mark_size,
@@ -151,12 +151,12 @@ def test_words_are_those_of_the_document(renderer, document):
 
 
 def test_web_and_print_flavours_carry_the_same_words(document):
-    from pipeline.fonts import FontNotFoundError
+    from supervision_bulletin.fonts import FontNotFoundError
 
     renderer = HtmlRenderer()
     try:
-        from pipeline.fonts import default_font_set
-        from pipeline.render.pdf import LineComposer
+        from supervision_bulletin.fonts import default_font_set
+        from supervision_bulletin.render.pdf import LineComposer
 
         composer = LineComposer(default_font_set())
     except (FontNotFoundError, ImportError):
@@ -175,7 +175,7 @@ def test_web_page_is_a_proper_page(renderer, document):
 
 
 def test_stylesheet_is_not_autoescaped(renderer, document):
-    from pipeline.fonts import FontNotFoundError, default_font_set
+    from supervision_bulletin.fonts import FontNotFoundError, default_font_set
 
     try:
         extra_css = default_font_set().stylesheet()
@@ -223,7 +223,7 @@ def test_table_group_rows_span_all_columns(renderer, document):
 
 
 def test_table_figures_are_kept_whole_and_headers_broken_between_words(renderer):
-    from pipeline.document import Attachment, Table
+    from supervision_bulletin.document import Attachment, Table
 
     table = Table(("序号", "单位", "超额完成指标（项）", "完成率"),
                   (("1", "区发改委", "2", "103.7%"), ("2", "区金融局", "A&B<1>", "—")), widths=(10, 60, 20, 20))

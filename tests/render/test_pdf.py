@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.document import Colophon, Paragraph
+from supervision_bulletin.document import Colophon, Paragraph
 from tests.document_fixtures import HOSTILE_TEXT, make_document
 
 pdfplumber = pytest.importorskip("pdfplumber")
@@ -218,8 +218,8 @@ def test_letter_layout_has_no_number_on_its_first_page(renderer, tmp_path):
 @pytest.mark.parametrize("draft", [False, True])
 def test_letter_number_sits_under_the_upper_double_rule_flush_right(renderer, tmp_path, draft):
     """GB/T 9704 10.1: 顶格居版心右边缘, 7/8 of a 3号 character (14 pt) under the rule."""
-    from pipeline.verify.pdf_layout import is_red, read_pdf
-    from pipeline.verify.verify_pdf import double_rules
+    from supervision_bulletin.verify.pdf_layout import is_red, read_pdf
+    from supervision_bulletin.verify.verify_pdf import double_rules
 
     letter = make_document(layout="letter", draft=draft, number=None if draft else make_document().number)
     path = tmp_path / "letter.pdf"
@@ -238,10 +238,10 @@ def test_table_headers_figures_and_padding_hold_in_the_pdf(renderer, tmp_path):
     """Columns asked for far too narrow (and a ninth, short-valued one): the
     headers still keep their words whole, every figure keeps to one line with its
     "%" or sign, and the text keeps off the rules."""
-    from pipeline.document import Attachment, Table
-    from pipeline.render.table_layout import CELL_PADDING_X_MM, layout_table
-    from pipeline.verify.pdf_layout import read_pdf
-    from pipeline.verify.pdf_tables import clearance, tables_on
+    from supervision_bulletin.document import Attachment, Table
+    from supervision_bulletin.render.table_layout import CELL_PADDING_X_MM, layout_table
+    from supervision_bulletin.verify.pdf_layout import read_pdf
+    from supervision_bulletin.verify.pdf_tables import clearance, tables_on
 
     columns = ("序号", "指标", "目标值", "完成值", "完成率", "序时进度", "状态", "较上期", "责任单位")
     rows = tuple(

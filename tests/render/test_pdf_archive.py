@@ -18,10 +18,10 @@ pypdf = pytest.importorskip("pypdf")
 
 @pytest.fixture(scope="module")
 def archive():
-    from pipeline.fonts import FontNotFoundError
+    from supervision_bulletin.fonts import FontNotFoundError
 
     try:
-        from pipeline.render.pdf import PdfRenderer
+        from supervision_bulletin.render.pdf import PdfRenderer
 
         renderer = PdfRenderer()
     except (FontNotFoundError, OSError) as error:
@@ -67,7 +67,7 @@ def test_output_intent_is_srgb(archive):
 
 
 def test_every_font_is_embedded(archive):
-    from pipeline.render.pdf import embedded_fonts
+    from supervision_bulletin.render.pdf import embedded_fonts
 
     data, _ = archive
     fonts = embedded_fonts(data)
@@ -76,7 +76,7 @@ def test_every_font_is_embedded(archive):
 
 
 def test_the_archive_copy_passes_verify(archive, tmp_path):
-    from pipeline.verify.verify_pdf import verify_pdf
+    from supervision_bulletin.verify.verify_pdf import verify_pdf
 
     data, _ = archive
     path = tmp_path / "archive.pdf"

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.document import Heading, Paragraph
+from supervision_bulletin.document import Heading, Paragraph
 from tests.document_fixtures import make_document
 
 MM = 72 / 25.4
@@ -57,7 +57,7 @@ def composed(renderer, text: str) -> list[str]:
 
 def body_lines(path):
     """The PDF's 16pt lines from the first paragraph to the last, in order."""
-    from pipeline.verify.pdf_layout import read_pdf
+    from supervision_bulletin.verify.pdf_layout import read_pdf
 
     lines = [
         line for page in read_pdf(path).pages for line in page.text_lines
@@ -79,7 +79,7 @@ def test_no_line_starts_with_closing_punctuation(renderer):
 
 
 def test_spacing_stays_below_what_reads_as_a_space(renderer):
-    from pipeline.render.pdf import MAX_SPACING, MIN_SPACING
+    from supervision_bulletin.render.pdf import MAX_SPACING, MIN_SPACING
 
     for text in TRICKY:
         for _, spacing in renderer.composer.break_lines(text, "fang", 31.56):
@@ -94,7 +94,7 @@ def test_plain_chinese_lines_hold_26_then_28_characters(renderer):
 
 
 def test_only_punctuation_is_squeezed_beyond_the_grid(renderer):
-    from pipeline.render.pdf import COMPRESSIBLE
+    from supervision_bulletin.render.pdf import COMPRESSIBLE
 
     for text in TRICKY:
         for index, line in enumerate(composed(renderer, text)):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.document import Table, table_words
-from pipeline.render.table_layout import (
+from supervision_bulletin.document import Table, table_words
+from supervision_bulletin.render.table_layout import (
     CELL_PADDING_X_MM,
     MM_PER_PT,
     TABLE_SIZES_PT,

@@ -14,10 +14,10 @@ import pypdfium2
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline.document import Paragraph, Table
-from pipeline.fonts import printable_characters
-from pipeline.validate import unprintable_problem
-from pipeline.values import normalise_cjk_text, read_text
+from supervision_bulletin.document import Paragraph, Table
+from supervision_bulletin.fonts import printable_characters
+from supervision_bulletin.validate import unprintable_problem
+from supervision_bulletin.values import normalise_cjk_text, read_text
 from tests.document_fixtures import make_document
 from tests.render.test_cross_format import docx_text, html_text, squeeze
 

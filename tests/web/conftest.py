@@ -19,11 +19,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from pipeline.build import PROJECT_ROOT
-from pipeline.web.app import Settings, create_app
-from pipeline.web.security import Password
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN
+from supervision_bulletin.web.app import Settings, create_app
+from supervision_bulletin.web.security import Password
 
-SAMPLE = PROJECT_ROOT / "inputs"
+
+SAMPLE = SAMPLE_CAMPAIGN
 _TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 

@@ -14,14 +14,14 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import BuildOptions, check
-from pipeline.cli import main
-from pipeline.periods import parse_period
-from pipeline.record import CampaignRecord, Publication, build_lock
-from pipeline.web.app import Settings, create_app
-from pipeline.web.jobs import DONE, WAIT_FOR_LOCK, WAITING
-from pipeline.web.server import ServeError, settings_for
-from pipeline.web.workspace import Workspace
+from supervision_bulletin.build import BuildOptions, check
+from supervision_bulletin.cli import main
+from supervision_bulletin.periods import parse_period
+from supervision_bulletin.record import CampaignRecord, Publication, build_lock
+from supervision_bulletin.web.app import Settings, create_app
+from supervision_bulletin.web.jobs import DONE, WAIT_FOR_LOCK, WAITING
+from supervision_bulletin.web.server import ServeError, settings_for
+from supervision_bulletin.web.workspace import Workspace
 from tests.web.conftest import SAMPLE, TestClient, make_workspace, sample_report, token, with_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

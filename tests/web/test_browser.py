@@ -21,10 +21,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline.build import PROJECT_ROOT
-from pipeline.web.app import Settings
-from pipeline.web.server import start_in_thread
+from supervision_bulletin.web.app import Settings
+from supervision_bulletin.web.server import start_in_thread
 from tests.web.conftest import make_workspace, sample_report
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -7,16 +7,18 @@ import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
-from pipeline.build import PROJECT_ROOT
 from tests.web.conftest import make_workspace
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_serve_prints_its_address_and_answers_there(tmp_path):
     inputs = make_workspace(tmp_path)
-    command = [sys.executable, "-m", "pipeline.cli", "serve", "--inputs", str(inputs), "--out", str(tmp_path / "out"),
+    command = [sys.executable, "-m", "supervision_bulletin.cli", "serve", "--inputs", str(inputs), "--out", str(tmp_path / "out"),
                "--port", "0"]
     environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
@@ -42,7 +44,7 @@ def test_a_port_in_use_is_told_plainly(tmp_path):
 
     from click.testing import CliRunner
 
-    from pipeline.cli import main
+    from supervision_bulletin.cli import main
 
     inputs = make_workspace(tmp_path)
     holder = socket.socket()
@@ -59,7 +61,7 @@ def test_a_port_in_use_is_told_plainly(tmp_path):
 def test_a_folder_without_a_campaign_is_told(tmp_path):
     from click.testing import CliRunner
 
-    from pipeline.cli import main
+    from supervision_bulletin.cli import main
 
     result = CliRunner().invoke(main, ["serve", "--inputs", str(tmp_path), "--port", "0"])
     assert result.exit_code == 2 and "bulletin init" in result.output

@@ -1,0 +1,422 @@
+"""The pipeline, top to bottom: load → validate → evaluate → compose → render → write.
+
+``build`` makes the documents of one cut-off; ``build_all`` walks the year's
+cut-offs in date order, so that each document is numbered and recorded before
+the next one reads the record (a whole-year build numbers January before
+October, and the Q3 bulletin sees the notices the half-year summary sent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from supervision_bulletin import calendar
+from supervision_bulletin.assessment import Checkpoint, YearAssessment, assess_year, assessment_entries
+from supervision_bulletin.compose import Issue
+from supervision_bulletin.compose.bulletin import compose_quarterly_bulletin
+from supervision_bulletin.compose.half_year import compose_half_year_summary
+from supervision_bulletin.compose.monthly import compose_monthly_report
+from supervision_bulletin.compose.notice import Escalations, compose_notices
+from supervision_bulletin.compose.year_end import compose_year_end_account
+from supervision_bulletin.document import OfficialDocument
+from supervision_bulletin.evaluate import AsOf, CycleResult, evaluate
+from supervision_bulletin.filenames import unique_slugs
+from supervision_bulletin.follow_up import (
+    FollowUp,
+    check_answers,
+    follow_up,
+    points_for_unanswered,
+    with_overdue_criticised,
+)
+from supervision_bulletin.intake import ledger_summary, write_ledger
+from supervision_bulletin.load import load_inputs
+from supervision_bulletin.model import Inputs, Location
+from supervision_bulletin.periods import Period, PeriodError
+from supervision_bulletin.problems import ProblemLog
+from supervision_bulletin.record import (
+    RECORD_FILE,
+    CampaignRecord,
+    Publication,
+    RecordedDocument,
+    build_lock,
+    document_key,
+    document_number,
+)
+from supervision_bulletin.render import Renderers
+from supervision_bulletin.resources import TEMPLATES
+from supervision_bulletin.validate import validate
+from supervision_bulletin.verify import Finding, verify_staged
+from supervision_bulletin.write import WrittenDocument, manifest, publish, staging_folder, write_manifest
+
+DRAFT_SUFFIX = "-征求意见稿"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    draft: bool = False
+    issue_date: dt.date | None = None
+    # GB/T 9704 check of every file written: strict stops the build on a finding.
+    verify_strict: bool = True
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    folder: Path
+    documents: tuple[WrittenDocument, ...]
+    fonts: tuple[str, ...]
+    result: CycleResult
+    findings: tuple[Finding, ...] = ()  # GB/T 9704 findings let through by a non-strict build
+    # What a rebuild changed in a cut-off already published (verdicts, voided notices).
+    changes: tuple[str, ...] = ()
+
+
+def check(inputs_dir: Path) -> Inputs:
+    """Load and validate; raises InputError with every problem found."""
+    log = ProblemLog()
+    raw = load_inputs(inputs_dir, log)
+    return validate(raw, log)
+
+
+def resolve_period(inputs: Inputs, period: Period, inputs_dir: Path) -> Period:
+    """The document the typed period names, once its cut-off has data."""
+    log = ProblemLog()
+    try:
+        resolved = calendar.resolve(inputs.campaign, period)
+    except PeriodError as error:
+        log.add(Location("campaign.yaml"), str(error))
+        log.raise_if_any()
+        raise
+    month = resolved.end_month
+    if month not in inputs.months_with_data:
+        log.add(
+            Location("reports"),
+            f"{resolved.chinese}的{kind_name(resolved)}需要截至{month}月底的月报，"
+            f"{inputs_dir / 'reports'} 下应有 {resolved.year}-{month:02d} 的月报",
+        )
+    log.raise_if_any()
+    return resolved
+
+
+def kind_name(period: Period) -> str:
+    return {"month": "月度督查通报", "quarter": "季度通报", "half": "半年工作通报", "year": "年底交账通报"}[period.kind]
+
+
+def cutoffs_with_data(inputs: Inputs) -> tuple[Period, ...]:
+    """Every cut-off of the campaign year whose month has reports, in date order."""
+    campaign = inputs.campaign
+    return tuple(
+        calendar.document_period(campaign, month)
+        for month in calendar.cutoff_months(campaign)
+        if month in inputs.months_with_data
+    )
+
+
+# what earlier cut-offs knew --------------------------------------------------------
+
+
+def as_of_dates(inputs: Inputs, record: CampaignRecord, period: Period, issue_date: dt.date) -> AsOf:
+    """Each cut-off judges what had arrived by its issue date: this one by ``issue_date``,
+    earlier ones by the date their published document carries (else the calendar's)."""
+    campaign = inputs.campaign
+    recorded = {
+        d.period: d.cutoff
+        for d in record.documents(campaign.code, campaign.year)
+        if d.kind != "notice" and d.state == "已发布" and d.cutoff
+    }
+
+    def as_of(month: int) -> dt.date:
+        if month == period.end_month:
+            return issue_date
+        label = calendar.document_period(campaign, month).label
+        return recorded.get(label) or calendar.default_issue_date(campaign, month)
+
+    return as_of
+
+
+def previous_notices(inputs: Inputs, record: CampaignRecord, period: Period) -> dict[str, RecordedDocument]:
+    """The notices actually issued at the previous bulletin cut-off, by addressee."""
+    previous = calendar.previous_cutoff(inputs.campaign, period)
+    if previous is None or calendar.cycle_class(period) != "bulletin":
+        return {}
+    documents = record.published(inputs.campaign.code, inputs.campaign.year, previous.label)
+    return {d.unit: d for d in documents if d.kind == "notice" and d.unit}
+
+
+def escalations(result: CycleResult, earlier: dict[str, RecordedDocument]) -> Escalations:
+    """Criticised now and sent a notice at the previous bulletin, or leaving a notice
+    unanswered past its deadline: 升级督办, citing that notice."""
+    found = {}
+    for unit in result.criticised:
+        if unit.overdue:
+            found[unit.unit] = unit.overdue[0]
+        elif unit.unit in earlier:
+            found[unit.unit] = earlier[unit.unit].number
+    return found
+
+
+def previous_result(inputs: Inputs, period: Period, as_of: AsOf) -> CycleResult | None:
+    """The previous cut-off of the same class, judged on what it knew, if it has data."""
+    previous = calendar.previous_cutoff(inputs.campaign, period)
+    if previous is None or previous.end_month not in inputs.months_with_data:
+        return None
+    return evaluate(inputs, previous, as_of)
+
+
+def year_checkpoints(inputs: Inputs, record: CampaignRecord, result: CycleResult, as_of: AsOf) -> tuple[Checkpoint, ...]:
+    """The verdicts of the year's bulletins: as published where the record has them,
+    else as the data at that cut-off gives them; December's from this build."""
+    campaign = inputs.campaign
+    checkpoints = []
+    for period in calendar.bulletin_periods(campaign):
+        if period == result.period:
+            checkpoints.append(Checkpoint(period.end_month, period, verdict_names(result, "commended"),
+                                          verdict_names(result, "criticised")))
+            continue
+        published = [d for d in record.published(campaign.code, campaign.year, period.label) if d.kind != "notice"]
+        if published:
+            main = published[0]
+            checkpoints.append(Checkpoint(period.end_month, period, main.commended, main.criticised, main.number))
+        elif period.end_month in inputs.months_with_data:
+            earlier = evaluate(inputs, period, as_of)
+            checkpoints.append(Checkpoint(period.end_month, period, verdict_names(earlier, "commended"),
+                                          verdict_names(earlier, "criticised")))
+    return tuple(checkpoints)
+
+
+def verdict_names(result: CycleResult, verdict: str) -> tuple[str, ...]:
+    return tuple(u.unit for u in result.units if u.verdict == verdict)
+
+
+# compose ----------------------------------------------------------------------------
+
+
+IssueFor = Callable[[str, str | None, str], Issue]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a cut-off's documents need beyond its own judgements."""
+
+    previous: CycleResult | None = None
+    escalated: Escalations | None = None
+    assessment: YearAssessment | None = None
+    follow_up: FollowUp | None = None  # the notices issued before this cut-off and their answers
+
+
+def judged_with_follow_up(inputs: Inputs, record: CampaignRecord, period: Period, as_of: AsOf):
+    """The cut-off's judgements, with the notices issued before it followed up: at a
+    bulletin a notice left unanswered past its deadline is a criticism too."""
+    result = evaluate(inputs, period, as_of)
+    campaign = inputs.campaign
+    documents = record.documents(campaign.code, campaign.year)
+    check_answers(inputs.answers, documents, result.as_of)
+    follow = follow_up(documents, inputs.answers, result.as_of)
+    return with_overdue_criticised(result, follow), follow
+
+
+def context_for(
+    inputs: Inputs, record: CampaignRecord, result: CycleResult, as_of: AsOf, follow: FollowUp | None = None
+) -> Context:
+    period = result.period
+    assessment = None
+    if period.kind == "year":
+        unanswered = points_for_unanswered(follow) if follow else {}
+        assessment = assess_year(inputs, result, year_checkpoints(inputs, record, result, as_of), unanswered)
+    return Context(
+        previous=previous_result(inputs, period, as_of),
+        escalated=escalations(result, previous_notices(inputs, record, period)),
+        assessment=assessment,
+        follow_up=follow,
+    )
+
+
+def compose_documents(inputs: Inputs, result: CycleResult, issue: IssueFor, context: Context = Context()):
+    """The cut-off's documents: the main document first, then a 督办通知 to each unit a
+    bulletin criticises (the monthly report sends none)."""
+    period = result.period
+    escalated = context.escalated or {}
+    follow = context.follow_up
+    if period.kind == "month":
+        return [compose_monthly_report(result, issue("monthly_report", None, "月度督查通报"), context.previous, follow)]
+    if period.kind == "quarter":
+        main = compose_quarterly_bulletin(
+            result, issue("quarterly_bulletin", None, "季度通报"), escalated, follow, context.previous
+        )
+    elif period.kind == "half":
+        main = compose_half_year_summary(
+            result, issue("half_year_summary", None, "半年工作通报"), escalated, follow, context.previous
+        )
+    else:
+        assert context.assessment is not None, "the year-end account needs the year's assessment"
+        main = compose_year_end_account(
+            result, issue("year_end_account", None, "年底交账通报"), context.assessment, escalated, follow
+        )
+    return [main, *compose_notices(result, main, escalated, issue)]
+
+
+# build --------------------------------------------------------------------------------
+
+
+def build(
+    inputs_dir: Path,
+    out_dir: Path,
+    period: Period,
+    options: BuildOptions = BuildOptions(),
+    progress: Progress = lambda message: None,
+    renderers: Renderers | None = None,
+    inputs: Inputs | None = None,
+    waiting: Callable[[], None] = lambda: None,
+) -> BuildResult:
+    """One cut-off's documents, published whole or not at all. ``inputs``: already
+    checked inputs (the year loop reads them once); ``waiting`` hears that another
+    build of this workspace holds the lock."""
+    with build_lock(inputs_dir, waiting):
+        return build_unlocked(inputs_dir, out_dir, period, options, progress, renderers, inputs)
+
+
+def build_unlocked(
+    inputs_dir: Path,
+    out_dir: Path,
+    period: Period,
+    options: BuildOptions,
+    progress: Progress,
+    renderers: Renderers | None,
+    inputs: Inputs | None,
+) -> BuildResult:
+    progress("读取并校验输入文件……")
+    inputs = inputs or check(inputs_dir)
+    period = resolve_period(inputs, period, inputs_dir)
+    campaign = inputs.campaign
+    record = CampaignRecord(inputs_dir / RECORD_FILE)
+    record.ensure_intact(out_dir, campaign.code, campaign.year)
+    issue_date = options.issue_date or calendar.default_issue_date(campaign, period.end_month)
+    as_of = as_of_dates(inputs, record, period, issue_date)
+    progress(f"评判 {len(inputs.plan.indicators)} 项指标……")
+    result, follow = judged_with_follow_up(inputs, record, period, as_of)
+    numbers = record.plan_numbers(campaign.code, campaign.year)
+
+    def issue(kind: str, unit: str | None, title: str) -> Issue:
+        if options.draft:
+            return Issue(None, issue_date, draft=True, cutoff=result.as_of)
+        serial = numbers.serial(document_key(period.label, kind, unit))
+        return Issue(document_number(campaign.code, campaign.year, serial), issue_date, cutoff=result.as_of)
+
+    context = context_for(inputs, record, result, as_of, follow)
+    assessment = context.assessment
+    # Unique, Windows-safe file names: units may differ only in case or in characters a file name cannot hold.
+    documents = unique_slugs(compose_documents(inputs, result, issue, context))
+    renderers = renderers or Renderers.load(TEMPLATES)
+    label = period.label + (DRAFT_SUFFIX if options.draft else "")
+    written: list[WrittenDocument] = []
+    with staging_folder(out_dir, label) as folder:
+        for document in documents:
+            progress(f"生成《{document.title}》……")
+            written.append(renderers.write_all(document, folder))
+        extra = {"fonts": list(renderers.fonts_used()), "summary": summary(result),
+                 "follow_up": follow_up_entries(follow)}
+        if inputs.ledger is not None:  # every report row read, and what became of it
+            write_ledger(folder, inputs.ledger, result.submissions, period.label)
+            extra["intake"] = ledger_summary(inputs.ledger, result.submissions)
+        if assessment is not None:
+            # The points, for the annual assessment to take without reading the document.
+            extra["assessment"] = assessment_entries(assessment)
+        write_manifest(folder, manifest(folder, label, campaign.name, written, extra))
+        findings = verify_staged(folder, options.verify_strict, progress)
+        final = out_dir / label
+        changes: tuple[str, ...] = ()
+        if options.draft:
+            publish(folder, final)
+        else:
+            before = record.published(campaign.code, campaign.year, period.label)
+            entries = [publication(period, document, numbers.known) for document in documents]
+            voided = record.publish(campaign.code, campaign.year, period.label, entries, lambda: publish(folder, final))
+            changes = rebuild_changes(period, before, documents, voided)
+    return BuildResult(final, tuple(written), tuple(renderers.fonts_used()), result, findings, changes)
+
+
+def publication(period: Period, document: OfficialDocument, serials: dict[str, int]) -> Publication:
+    key = document_key(period.label, document.kind, document.unit)
+    assert document.issued is not None and document.cutoff is not None
+    return Publication(
+        key, serials[key], document.kind, document.unit, document.title, document.issued, document.cutoff,
+        document.deadline, document.escalated, document.commended, document.criticised, document.subjects,
+    )
+
+
+def rebuild_changes(
+    period: Period, before: list[RecordedDocument], documents: list[OfficialDocument], voided: list[RecordedDocument]
+) -> tuple[str, ...]:
+    """What a rebuild says about a cut-off already published: verdicts that changed,
+    notices withdrawn. A user must know before the new documents go out."""
+    main_before = next((d for d in before if d.kind != "notice"), None)
+    if main_before is None:
+        return ()
+    main = documents[0]
+    changes = []
+    for label, old, new in (
+        ("表扬", main_before.commended, main.commended),
+        ("通报批评", main_before.criticised, main.criticised),
+    ):
+        dropped = [unit for unit in old if unit not in new]
+        added = [unit for unit in new if unit not in old]
+        if dropped:
+            changes.append(
+                f"{period.label}：重新生成后不再{label}{'、'.join(dropped)}（已发布的{main_before.number}中曾{label}）。"
+            )
+        if added:
+            changes.append(f"{period.label}：重新生成后新增{label}{'、'.join(added)}（已发布的{main_before.number}中没有）。")
+    for document in voided:
+        changes.append(f"{period.label}：{document.number}《{document.title}》已作废（重新生成后不再发出），该文号不再使用。")
+    return tuple(changes)
+
+
+def build_all(
+    inputs_dir: Path,
+    out_dir: Path,
+    year: int,
+    options: BuildOptions = BuildOptions(),
+    started: Callable[[tuple[Period, ...]], None] = lambda periods: None,
+    built: Callable[[BuildResult], None] = lambda result: None,
+    renderers: Renderers | None = None,
+    waiting: Callable[[], None] = lambda: None,
+    progress: Progress = lambda message: None,
+) -> tuple[BuildResult, ...]:
+    """Every cut-off of ``year`` with data, in date order, reading the inputs and
+    setting up the renderers once. ``started`` hears the cut-offs before the first
+    build (for a progress bar), ``built`` each finished one, ``progress`` each step."""
+    with build_lock(inputs_dir, waiting):
+        inputs = check(inputs_dir)
+        if year != inputs.campaign.year:
+            resolve_period(inputs, Period("year", year, 1), inputs_dir)  # raises: not the campaign's year
+        periods = cutoffs_with_data(inputs)
+        started(periods)
+        renderers = renderers or Renderers.load(TEMPLATES)
+        results = []
+        for period in periods:
+            results.append(build_unlocked(inputs_dir, out_dir, period, options, progress, renderers, inputs))
+            built(results[-1])
+        return tuple(results)
+
+
+def follow_up_entries(follow: FollowUp) -> list[dict]:
+    """The notices issued before this cut-off and their answers, for other systems."""
+    return [
+        {"number": s.number, "unit": s.unit, "issued": s.notice.issued.isoformat() if s.notice.issued else None,
+         "deadline": s.notice.deadline.isoformat() if s.notice.deadline else None, "answer": s.state,
+         "answered": [a.arrived.isoformat() for a in s.answers]}
+        for s in follow.notices
+    ]
+
+
+def summary(result: CycleResult) -> dict:
+    return {
+        "indicators": len(result.judgements),
+        "status_counts": result.status_counts(),
+        "commended": [u.unit for u in result.commended],
+        "criticised": [u.unit for u in result.criticised],
+    }

@@ -1,0 +1,152 @@
+"""Following notices up (督办 → 整改反馈 → 销号): each notice's state at a cut-off.
+
+A notice issued at an earlier cut-off is, at a later document's date:
+- 未到期: no answer yet, the deadline not passed;
+- 按期反馈 / 逾期反馈: answered in writing by / after its deadline, not yet fixed;
+- 逾期未反馈: no answer and the deadline passed;
+- 已销号: an answer reported the problem fixed (整改到位): the notice is closed
+  and stops counting.
+Only answers that had arrived by the document's date count (the as-of rule).
+At a bulletin a unit with a notice 逾期未反馈 is criticised for it and its next
+notice is escalated; the monthly report reminds (催办) without criticising.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from supervision_bulletin.evaluate import CycleResult
+from supervision_bulletin.model import Answer
+from supervision_bulletin.problems import ProblemLog
+from supervision_bulletin.record import PUBLISHED, RecordedDocument
+
+NOT_DUE, ON_TIME, LATE, OVERDUE, CLOSED = "未到期", "按期反馈", "逾期反馈", "逾期未反馈", "已销号"
+STATES = (ON_TIME, LATE, OVERDUE, CLOSED, NOT_DUE)
+
+
+@dataclass(frozen=True)
+class NoticeStatus:
+    notice: RecordedDocument
+    state: str
+    answers: tuple[Answer, ...]  # arrived by the date judged, earliest first
+
+    @property
+    def unit(self) -> str:
+        return self.notice.unit or ""
+
+    @property
+    def number(self) -> str:
+        return self.notice.number
+
+    @property
+    def closing(self) -> Answer | None:
+        """The answer that reported the problem fixed."""
+        return next((a for a in self.answers if a.rectified), None)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Every notice issued before ``as_of``, with its state then."""
+
+    as_of: dt.date
+    notices: tuple[NoticeStatus, ...]
+
+    def counts(self) -> dict[str, int]:
+        return {state: sum(1 for n in self.notices if n.state == state) for state in STATES}
+
+    def in_state(self, state: str) -> tuple[NoticeStatus, ...]:
+        return tuple(n for n in self.notices if n.state == state)
+
+    @cached_property
+    def overdue_by_unit(self) -> dict[str, tuple[NoticeStatus, ...]]:
+        found: dict[str, list[NoticeStatus]] = {}
+        for status in self.in_state(OVERDUE):
+            found.setdefault(status.unit, []).append(status)
+        return {unit: tuple(items) for unit, items in found.items()}
+
+
+def check_answers(answers: tuple[Answer, ...], documents: list[RecordedDocument], as_of: dt.date) -> None:
+    """Every answer that had arrived by ``as_of`` must name a notice the record holds,
+    sent to the unit that answers, before the answer came; raises InputError naming
+    each row that does not. Later answers wait for the document they arrive before."""
+    log = ProblemLog()
+    notices = {d.number: d for d in documents if d.kind == "notice" and d.state == PUBLISHED}
+    for answer in answers:
+        if answer.arrived > as_of:
+            continue
+        where = answer.location
+        assert where is not None
+        notice = notices.get(answer.number)
+        if notice is None:
+            log.add(where, unknown_number_message(answer.number, notices, as_of))
+        elif notice.unit != answer.unit:
+            log.add(where, f"{answer.number} 是发给{notice.unit}的督办通知，不是发给{answer.unit}的：请核对文号或反馈单位")
+        elif notice.issued and answer.arrived < notice.issued:
+            log.add(
+                where,
+                f"本行反馈日期 {answer.arrived.isoformat()} 早于督办通知 {answer.number} 的成文日期 "
+                f"{notice.issued.isoformat()}：请核对反馈日期或文号",
+            )
+    log.raise_if_any()
+
+
+def unknown_number_message(number: str, notices: dict[str, RecordedDocument], as_of: dt.date) -> str:
+    close = difflib.get_close_matches(number, list(notices), n=2, cutoff=0.8)
+    hint = f"，是否应为：{'、'.join(close)}？" if close else "。"
+    year = re.search(r"〔(\d{4})〕", number)
+    return (
+        f"文号登记簿中没有 {number} 这份已发布的督办通知{hint}本期截止日（{as_of.isoformat()}）前收到的反馈"
+        "必须对应此前已发布的督办通知；如那份通知所在的通报尚未生成，请先按时间顺序生成此前各期"
+        f"（bulletin build {year.group(1) if year else '年度'} --all）"
+    )
+
+
+def notice_state(notice: RecordedDocument, answers: tuple[Answer, ...], as_of: dt.date) -> str:
+    if any(a.rectified for a in answers):
+        return CLOSED
+    if answers:
+        assert notice.deadline is not None
+        return ON_TIME if answers[0].arrived <= notice.deadline else LATE
+    if notice.deadline is not None and as_of > notice.deadline:
+        return OVERDUE
+    return NOT_DUE
+
+
+def follow_up(documents: list[RecordedDocument], answers: tuple[Answer, ...], as_of: dt.date) -> FollowUp:
+    """The state at ``as_of`` of every published notice issued before it."""
+    statuses = []
+    for notice in documents:
+        if notice.kind != "notice" or notice.state != PUBLISHED or not notice.issued or notice.issued >= as_of:
+            continue
+        own = tuple(sorted((a for a in answers if a.number == notice.number and a.arrived <= as_of),
+                           key=lambda a: a.arrived))
+        statuses.append(NoticeStatus(notice, notice_state(notice, own, as_of), own))
+    return FollowUp(as_of, tuple(sorted(statuses, key=lambda s: s.notice.serial)))
+
+
+def with_overdue_criticised(result: CycleResult, follow: FollowUp) -> CycleResult:
+    """At a bulletin, a unit that left a notice unanswered past its deadline is
+    criticised for it (and so never commended), like a shortfall in its figures."""
+    if result.period.kind == "month" or not follow.overdue_by_unit:
+        return result
+    supervised = {u.name for u in result.plan.units if u.supervised}
+    units = []
+    for unit in result.units:
+        overdue = follow.overdue_by_unit.get(unit.unit, ())
+        if overdue and unit.unit in supervised:
+            evidence = unit.evidence if unit.verdict == "criticised" else ()
+            unit = dataclasses.replace(
+                unit, verdict="criticised", evidence=evidence, overdue=tuple(s.number for s in overdue)
+            )
+        units.append(unit)
+    return dataclasses.replace(result, units=tuple(units))
+
+
+def points_for_unanswered(follow: FollowUp) -> dict[str, int]:
+    """Notices still unanswered past their deadline at the year end, per unit."""
+    return {unit: len(items) for unit, items in follow.overdue_by_unit.items()}

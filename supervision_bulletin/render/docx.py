@@ -1,0 +1,363 @@
+"""Render an OfficialDocument to Word through the docxtpl templates.
+
+The templates (built by scripts/make_docx_templates.py) carry the layout: page,
+grid, styles, red header, footers, colophon. This module supplies the content:
+
+Context contract
+    doc     the OfficialDocument itself; the template reads its fields.
+    embeds  {block: object} for every Table (a TableXml holding a Word
+            table) and Figure (an InlineImage of Figure.png) in doc.body and in
+            each attachment's blocks, keyed by the (frozen, hashable) block.
+
+Rendering uses a sandboxed Jinja environment with autoescaping, so report text
+such as "A&B<公司>" or "{{ 7*7 }}" comes out literally and cannot reach Python
+internals.
+
+Two things depend on the actual strings and are set after rendering, in the
+rendered file's paragraph properties: the signature and date indents (GB/T 9704
+positions the date relative to the signature's first character) and the issuer
+mark's size when a long name would not fit the 156 mm measure at the template's
+size.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.table import CT_Tbl
+from docx.shared import Mm, Twips
+from docx.table import Table as WordTable
+from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from supervision_bulletin.document import Block, Figure, OfficialDocument, Table
+from supervision_bulletin.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM, TableLayout, layout_table
+
+TEMPLATE_NAMES = {"standard": "standard.docx", "letter": "letter.docx"}
+
+TWIPS_PER_MM = 1440 / 25.4
+TEXT_WIDTH = round(156 * TWIPS_PER_MM)
+TEXT_WIDTH_PT = 156 / 25.4 * 72
+
+BODY_SIZE_PT = 16.0
+BODY_TRACKING_PT = -0.25
+TWO_CHARACTERS_PT = 2 * (BODY_SIZE_PT + BODY_TRACKING_PT)
+
+ISSUER_MARK_STYLES = ("GwIssuerMark", "GwLetterIssuerMark")
+ISSUER_MARK_TRACKING_PT = -1.0
+
+TABLE_STYLE = "GwTable"  # the template's table style: rules and cell margins
+# Paragraph styles of the table text and header at each size of table_layout.
+TABLE_TEXT_STYLES = {
+    12.0: ("GwTableText", "GwTableHeader"),  # 小四
+    10.5: ("GwTableTextSmall", "GwTableHeaderSmall"),  # 五号
+    9.0: ("GwTableTextSmaller", "GwTableHeaderSmaller"),  # 小五
+}
+
+
+def twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+CELL_MARGIN_X = twips(CELL_PADDING_X_MM)
+CELL_MARGIN_Y = twips(CELL_PADDING_Y_MM)
+
+
+# --- Tables ----------------------------------------------------------------------
+
+
+def column_widths(layout: TableLayout) -> list[int]:
+    """The layout's widths (mm) in twips, summing to the 156 mm text block."""
+    widths = [twips(width) for width in layout.widths_mm]
+    widths[-1] += TEXT_WIDTH - sum(widths)  # rounding must not widen the table
+    return widths
+
+
+def cell_margins_xml() -> str:
+    """w:tblCellMar: the text kept off the rules, as print.css pads its cells."""
+    return (
+        f'<w:tblCellMar><w:top w:w="{CELL_MARGIN_Y}" w:type="dxa"/><w:left w:w="{CELL_MARGIN_X}" w:type="dxa"/>'
+        f'<w:bottom w:w="{CELL_MARGIN_Y}" w:type="dxa"/><w:right w:w="{CELL_MARGIN_X}" w:type="dxa"/></w:tblCellMar>'
+    )
+
+
+def table_properties_xml() -> str:
+    """The template's GwTable style carries the rules and cell margins; the margins
+    are repeated here so that a template edited in Word cannot squeeze the text
+    against the rules the widths were computed for."""
+    return (
+        f"<w:tblPr {nsdecls('w')}>"
+        f'<w:tblStyle w:val="{TABLE_STYLE}"/>'
+        f'<w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/>'
+        '<w:jc w:val="center"/>'
+        # Fixed layout: Word and LibreOffice keep our widths instead of fitting text.
+        '<w:tblLayout w:type="fixed"/>'
+        + cell_margins_xml()
+        + '<w:tblLook w:val="0000" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="1" w:noVBand="1"/>'
+        "</w:tblPr>"
+    )
+
+
+def set_paragraph_style(paragraph, style_id: str, align: str | None = None) -> None:
+    """Style by id through the XML: the subdocument's own style table (python-
+    docx's default) does not know the template's styles by name."""
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert(0, parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{style_id}"/>'))
+    if align:
+        ppr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="{align}"/>'))
+
+
+def set_row_flags(row, header: bool) -> None:
+    """Rows never split across pages; the header row repeats on each page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    if header:
+        tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+
+
+def set_cell_width(cell, width: int) -> None:
+    cell.width = Twips(width)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
+
+
+def fill_cell(cell, lines: Iterable[str], style_id: str, align: str | None = None) -> None:
+    """The cell's text; several lines are joined by explicit line breaks."""
+    paragraph = cell.paragraphs[0]
+    set_paragraph_style(paragraph, style_id, align)
+    for index, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if index:
+            run._r.insert(0, parse_xml(f"<w:br {nsdecls('w')}/>"))
+
+
+def keep_with_next(paragraph) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.find(qn("w:pStyle")).addnext(parse_xml(f"<w:keepNext {nsdecls('w')}/>"))
+
+
+def build_table(word_table: WordTable, table: Table) -> None:
+    layout = layout_table(table)
+    text_style, header_style = TABLE_TEXT_STYLES[layout.size_pt]
+    widths = column_widths(layout)
+    tbl = word_table._tbl
+    tbl.remove(tbl.tblPr)
+    tbl.insert(0, parse_xml(table_properties_xml()))
+    # LibreOffice ignores cell widths unless the grid columns say the same.
+    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths):
+        grid_col.set(qn("w:w"), str(width))
+
+    header = word_table.rows[0]
+    set_row_flags(header, header=True)
+    for cell, lines, width in zip(header.cells, layout.header_lines, widths):
+        set_cell_width(cell, width)
+        # Broken at word boundaries here, so that no program breaks "序号" as 序/号.
+        fill_cell(cell, lines, header_style)
+
+    for row_index, (row, values) in enumerate(zip(word_table.rows[1:], table.rows)):
+        set_row_flags(row, header=False)
+        for cell, width in zip(row.cells, widths):
+            set_cell_width(cell, width)
+        if row_index in table.group_rows:
+            merged = row.cells[0].merge(row.cells[-1])
+            fill_cell(merged, [values[0]], header_style, align="left")
+            keep_with_next(merged.paragraphs[0])  # a domain's heading never ends a page
+            continue
+        for cell, value, align in zip(row.cells, values, layout.alignments):
+            fill_cell(cell, [value], text_style, align="left" if align == "left" else None)
+
+
+class TableXml:
+    """A Word table inserted by the template's {{p embeds[block] }} tag.
+
+    Like a docxtpl Subdoc it hands Jinja its XML through __html__ (so
+    autoescaping leaves it alone), but it needs neither a second document nor
+    docxcompose: a table of plain text refers to no other part."""
+
+    def __init__(self, table: Table):
+        word_table = WordTable(CT_Tbl.new_tbl(1 + len(table.rows), len(table.columns), TEXT_WIDTH), None)
+        build_table(word_table, table)
+        self.xml = etree.tostring(word_table._tbl, encoding="unicode")
+
+    def __html__(self) -> str:
+        return self.xml
+
+    __str__ = __html__
+
+
+def figure_image(tpl: DocxTemplate, figure: Figure) -> InlineImage:
+    return InlineImage(tpl, io.BytesIO(figure.png), width=Mm(figure.width_mm))
+
+
+def all_blocks(document: OfficialDocument) -> Iterator[Block]:
+    yield from document.body
+    for attachment in document.attachments:
+        yield from attachment.blocks
+
+
+def build_embeds(tpl: DocxTemplate, document: OfficialDocument) -> dict:
+    embeds = {}
+    for block in all_blocks(document):
+        if block in embeds:
+            continue
+        if isinstance(block, Table):
+            embeds[block] = TableXml(block)
+        elif isinstance(block, Figure):
+            embeds[block] = figure_image(tpl, block)
+    return embeds
+
+
+# --- Text-dependent adjustments after rendering ----------------------------------------
+
+
+# Set full width because every font slot names the Chinese face.
+CHINESE_FACE_PUNCTUATION = "—…“”‘’·"
+
+
+def is_wide(character: str) -> bool:
+    """Full-width (CJK, full-width punctuation) versus half-width (digits, Latin)."""
+    return ord(character) >= 0x2E80 or character in CHINESE_FACE_PUNCTUATION
+
+
+def text_width_pt(text: str, size_pt: float = BODY_SIZE_PT, tracking_pt: float = BODY_TRACKING_PT) -> float:
+    return sum((size_pt if is_wide(ch) else size_pt / 2) + tracking_pt for ch in text)
+
+
+def signature_indents_pt(signature: str, date: str) -> tuple[float, float]:
+    """Right indents of the signature and the date (GB/T 9704, no seal).
+
+    The signature sits two characters in from the right and the date starts
+    two characters right of the signature's first character; when the date is
+    the longer one, the date sits two characters in and the signature moves
+    left to keep the two-character offset."""
+    name_width, date_width = text_width_pt(signature), text_width_pt(date)
+    name_indent = max(TWO_CHARACTERS_PT, 2 * TWO_CHARACTERS_PT + date_width - name_width)
+    date_indent = name_indent + name_width - TWO_CHARACTERS_PT - date_width
+    return name_indent, date_indent
+
+
+def paragraphs_with_style(root, style_ids: Iterable[str]):
+    wanted = set(style_ids)
+    for paragraph in root.iter(qn("w:p")):
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")) in wanted:
+            yield paragraph
+
+
+def set_right_indent(paragraph, indent_pt: float) -> None:
+    """A direct w:ind (in twips only: a character count would override it)."""
+    ppr = paragraph.find(qn("w:pPr"))
+    for old in ppr.findall(qn("w:ind")):
+        ppr.remove(old)
+    twips = round(indent_pt * 20)
+    ind = parse_xml(f'<w:ind {nsdecls("w")} w:rightChars="0" w:right="{twips}"/>')
+    jc = ppr.find(qn("w:jc"))
+    if jc is not None:
+        jc.addprevious(ind)
+    else:
+        ppr.append(ind)
+
+
+def place_signature_block(body, document: OfficialDocument) -> None:
+    name_indent, date_indent = signature_indents_pt(document.signature, document.date)
+    for paragraph in paragraphs_with_style(body, ["GwSignature"]):
+        set_right_indent(paragraph, name_indent)
+    for paragraph in paragraphs_with_style(body, ["GwDate"]):
+        set_right_indent(paragraph, date_indent)
+
+
+def keep_closing_with_body(body) -> None:
+    """The 附件说明, signature and date never open a page on their own: the body's
+    last paragraph travels with them (their styles keep with the next already)."""
+    closing = next(paragraphs_with_style(body, ["GwAttachmentNote", "GwSignature"]), None)
+    previous = closing.getprevious() if closing is not None else None
+    if previous is None or previous.tag != qn("w:p"):
+        return
+    ppr = previous.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = parse_xml(f'<w:pPr {nsdecls("w")}/>')
+        previous.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is None:
+        keep = parse_xml(f'<w:keepNext {nsdecls("w")}/>')
+        style = ppr.find(qn("w:pStyle"))
+        if style is not None:
+            style.addnext(keep)  # schema order: pStyle, keepNext, …
+        else:
+            ppr.insert(0, keep)
+
+
+def issuer_mark_size_half_points(mark: str, template_half_points: int) -> int:
+    """The template's size, or the largest half-point size that keeps the mark
+    on one line of the text block."""
+    characters = max(1, len(mark))
+    fitting = (TEXT_WIDTH_PT * 0.98 / characters - ISSUER_MARK_TRACKING_PT) * 2
+    return min(template_half_points, int(fitting))
+
+
+def fit_issuer_mark(roots: Iterable, mark: str, template_half_points: int) -> None:
+    size = issuer_mark_size_half_points(mark, template_half_points)
+    if size >= template_half_points:
+        return
+    for root in roots:
+        for paragraph in paragraphs_with_style(root, ISSUER_MARK_STYLES):
+            for run in paragraph.iter(qn("w:r")):
+                rpr = run.find(qn("w:rPr"))
+                if rpr is None:
+                    rpr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
+                    run.insert(0, rpr)
+                rpr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="{size}"/>'))
+                rpr.append(parse_xml(f'<w:szCs {nsdecls("w")} w:val="{size}"/>'))
+
+
+def style_size_half_points(docx, style_id: str) -> int:
+    style = docx.styles.element.xpath(f'w:style[@w:styleId="{style_id}"]')[0]
+    return int(style.find(f"{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val")))
+
+
+def header_roots(docx) -> list:
+    """The body and the header parts (the letter's issuer mark is in a header)."""
+    roots = [docx.element.body]
+    for rel in docx.part.rels.values():
+        if rel.reltype.endswith("/header"):
+            roots.append(rel.target_part._element)
+    return roots
+
+
+# --- Rendering -----------------------------------------------------------------------
+
+
+class DocxRenderer:
+    """Loads each template once; renders any number of documents with it."""
+
+    def __init__(self, template_dir: Path):
+        self.template_bytes = {
+            layout: (Path(template_dir) / name).read_bytes() for layout, name in TEMPLATE_NAMES.items()
+        }
+        # Report text is data: escaped into the XML, never evaluated.
+        self.environment = SandboxedEnvironment(autoescape=True)
+
+    def render(self, document: OfficialDocument, out_path: Path) -> None:
+        tpl = DocxTemplate(io.BytesIO(self.template_bytes[document.layout]))
+        context = {"doc": document, "embeds": build_embeds(tpl, document)}
+        tpl.render(context, jinja_env=self.environment, autoescape=True)
+        self.adjust_to_text(tpl.docx, document)
+        out_path = Path(out_path)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        tpl.save(out_path)
+
+    @staticmethod
+    def adjust_to_text(docx, document: OfficialDocument) -> None:
+        place_signature_block(docx.element.body, document)
+        keep_closing_with_body(docx.element.body)
+        style_id = "GwLetterIssuerMark" if document.layout == "letter" else "GwIssuerMark"
+        fit_issuer_mark(header_roots(docx), document.issuer_mark, style_size_half_points(docx, style_id))
+
+
+def render_docx(document: OfficialDocument, template_dir: Path, out_path: Path) -> None:
+    DocxRenderer(template_dir).render(document, out_path)

@@ -1,0 +1,46 @@
+"""Cells of the workbooks the pipeline writes (intake.xlsx, the collection forms).
+
+Their text comes from units and plans: a unit name such as "=HYPERLINK(…)", a
+progress note "+86 电话…" or a sheet named "=cmd|' /C calc'!A0". openpyxl
+stores any string that starts with "=" as a formula, and Excel and WPS evaluate
+text that starts with = + - @ once a user edits the cell, so staff opening the
+ledger would run what a report file said. Every cell written here is set
+through ``put``: text stays text, as typed, marked with Excel's quote prefix
+(the hidden ' a user types before such text), never altered to defuse it.
+The pipeline writes no formulas of its own into cells (the forms' checks are
+data validations, not cells).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+from supervision_bulletin.values import printable
+
+# What Excel, WPS and LibreOffice read as the start of a formula when a cell is edited.
+FORMULA_LEADS = ("=", "+", "-", "@")
+MAX_CELL_TEXT = 32_767  # Excel's limit: a longer text makes the file "need repair"
+
+
+def put(cell: Cell, value: Any) -> Cell:
+    """Write ``value``; a string is stored as a string cell whatever it starts with."""
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    text = printable(value)  # openpyxl refuses control characters outright
+    if len(text) > MAX_CELL_TEXT:
+        text = text[: MAX_CELL_TEXT - 1] + "…"
+    cell.value = text
+    if cell.data_type == "f" or text.lstrip().startswith(FORMULA_LEADS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def put_row(sheet: Worksheet, row: int, values: Iterable[Any]) -> None:
+    """Row ``row`` (1-based) from its first column on, each cell through ``put``."""
+    for column, value in enumerate(values, start=1):
+        put(sheet.cell(row, column), value)
