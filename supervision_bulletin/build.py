@@ -8,10 +8,12 @@ October, and the Q3 bulletin sees the notices the half-year summary sent).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from supervision_bulletin import calendar
 from supervision_bulletin.assessment import Checkpoint, YearAssessment, assess_year, assessment_entries
@@ -46,9 +48,11 @@ from supervision_bulletin.record import (
     document_number,
 )
 from supervision_bulletin.render import Renderers
+from supervision_bulletin.render.cache import RenderCache
+from supervision_bulletin.render.produce import Job, Produced, Producer
 from supervision_bulletin.resources import TEMPLATES
 from supervision_bulletin.validate import validate
-from supervision_bulletin.verify import Finding, verify_staged
+from supervision_bulletin.verify import Finding, VerifyFailed
 from supervision_bulletin.write import WrittenDocument, manifest, publish, staging_folder, write_manifest
 
 DRAFT_SUFFIX = "-征求意见稿"
@@ -62,6 +66,8 @@ class BuildOptions:
     issue_date: dt.date | None = None
     # GB/T 9704 check of every file written: strict stops the build on a finding.
     verify_strict: bool = True
+    # Reuse the files of a document already made from the same content (render/cache.py).
+    cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -291,9 +297,42 @@ def build_unlocked(
     progress("读取并校验输入文件……")
     inputs = inputs or check(inputs_dir)
     period = resolve_period(inputs, period, inputs_dir)
-    campaign = inputs.campaign
     record = CampaignRecord(inputs_dir / RECORD_FILE)
-    record.ensure_intact(out_dir, campaign.code, campaign.year)
+    record.ensure_intact(out_dir, inputs.campaign.code, inputs.campaign.year)
+    plan = plan_cutoff(inputs, record, period, options, progress)
+    renderers = renderers or Renderers.load(TEMPLATES)
+    with staging_folder(out_dir, plan.label) as folder:
+        producer = producer_for(renderers, options)
+        produced = list(produced_with_progress(producer, [Job(d, folder) for d in plan.documents], progress))
+        built = finish_cutoff(inputs, record, plan, produced, folder, out_dir, options, progress)
+    if producer.cache:
+        producer.cache.prune()
+    return built
+
+
+@dataclass(frozen=True)
+class CutoffPlan:
+    """A cut-off composed and numbered, ready to render: everything its publication
+    needs except the files."""
+
+    period: Period
+    label: str  # its folder: the period, or the period's draft
+    result: CycleResult
+    follow: FollowUp
+    assessment: YearAssessment | None
+    documents: tuple[OfficialDocument, ...]
+    serials: dict[str, int]
+    draft: bool
+
+    def entries(self) -> list[Publication]:
+        return [publication(self.period, document, self.serials) for document in self.documents]
+
+
+def plan_cutoff(inputs: Inputs, record: CampaignRecord, period: Period, options: BuildOptions,
+                progress: Progress = lambda message: None) -> CutoffPlan:
+    """Judge and compose one cut-off against ``record``; numbers are planned here
+    (a key the record knows keeps its number) and taken only when it is published."""
+    campaign = inputs.campaign
     issue_date = options.issue_date or calendar.default_issue_date(campaign, period.end_month)
     as_of = as_of_dates(inputs, record, period, issue_date)
     progress(f"评判 {len(inputs.plan.indicators)} 项指标……")
@@ -307,36 +346,61 @@ def build_unlocked(
         return Issue(document_number(campaign.code, campaign.year, serial), issue_date, cutoff=result.as_of)
 
     context = context_for(inputs, record, result, as_of, follow)
-    assessment = context.assessment
     # Unique, Windows-safe file names: units may differ only in case or in characters a file name cannot hold.
     documents = unique_slugs(compose_documents(inputs, result, issue, context))
-    renderers = renderers or Renderers.load(TEMPLATES)
     label = period.label + (DRAFT_SUFFIX if options.draft else "")
-    written: list[WrittenDocument] = []
-    with staging_folder(out_dir, label) as folder:
-        for document in documents:
-            progress(f"生成《{document.title}》……")
-            written.append(renderers.write_all(document, folder))
-        extra = {"fonts": list(renderers.fonts_used()), "summary": summary(result),
-                 "follow_up": follow_up_entries(follow)}
-        if inputs.ledger is not None:  # every report row read, and what became of it
-            write_ledger(folder, inputs.ledger, result.submissions, period.label)
-            extra["intake"] = ledger_summary(inputs.ledger, result.submissions)
-        if assessment is not None:
-            # The points, for the annual assessment to take without reading the document.
-            extra["assessment"] = assessment_entries(assessment)
-        write_manifest(folder, manifest(folder, label, campaign.name, written, extra))
-        findings = verify_staged(folder, options.verify_strict, progress)
-        final = out_dir / label
-        changes: tuple[str, ...] = ()
-        if options.draft:
-            publish(folder, final)
-        else:
-            before = record.published(campaign.code, campaign.year, period.label)
-            entries = [publication(period, document, numbers.known) for document in documents]
-            voided = record.publish(campaign.code, campaign.year, period.label, entries, lambda: publish(folder, final))
-            changes = rebuild_changes(period, before, documents, voided)
-    return BuildResult(final, tuple(written), tuple(renderers.fonts_used()), result, findings, changes)
+    return CutoffPlan(period, label, result, follow, context.assessment, tuple(documents), numbers.known,
+                      options.draft)
+
+
+def producer_for(renderers: Renderers, options: BuildOptions) -> Producer:
+    cache = RenderCache.for_user(renderers.fingerprint()) if options.cache else None
+    return Producer(renderers, cache)
+
+
+def produced_with_progress(producer: Producer, jobs: list[Job], progress: Progress) -> Iterator[Produced]:
+    for job, produced in zip(jobs, producer.produce(jobs)):
+        progress(f"《{job.document.title}》{'未变，沿用上次生成的文件' if produced.cached else '已生成并核验'}")
+        yield produced
+
+
+def finish_cutoff(
+    inputs: Inputs,
+    record: CampaignRecord,
+    plan: CutoffPlan,
+    produced: list[Produced],
+    folder: Path,
+    out_dir: Path,
+    options: BuildOptions,
+    progress: Progress,
+) -> BuildResult:
+    """The ledger and the manifest beside the files, then the publication: the folder
+    swapped in and the numbers taken in one transaction."""
+    findings = tuple(finding for item in produced for finding in item.findings)
+    if findings and options.verify_strict:
+        raise VerifyFailed(list(findings), folder)
+    written = [WrittenDocument(item.document, dict(item.files)) for item in produced]
+    fonts = tuple(sorted({face for item in produced for face in item.faces}))
+    result, campaign = plan.result, inputs.campaign
+    extra = {"fonts": list(fonts), "summary": summary(result), "follow_up": follow_up_entries(plan.follow)}
+    if inputs.ledger is not None:  # every report row read, and what became of it
+        write_ledger(folder, inputs.ledger, result.submissions, plan.period.label)
+        extra["intake"] = ledger_summary(inputs.ledger, result.submissions)
+    if plan.assessment is not None:
+        # The points, for the annual assessment to take without reading the document.
+        extra["assessment"] = assessment_entries(plan.assessment)
+    write_manifest(folder, manifest(folder, plan.label, campaign.name, written, extra))
+    final = out_dir / plan.label
+    changes: tuple[str, ...] = ()
+    progress(f"发布 {plan.label}……")
+    if plan.draft:
+        publish(folder, final)
+    else:
+        before = record.published(campaign.code, campaign.year, plan.period.label)
+        voided = record.publish(campaign.code, campaign.year, plan.period.label, plan.entries(),
+                                lambda: publish(folder, final))
+        changes = rebuild_changes(plan.period, before, list(plan.documents), voided)
+    return BuildResult(final, tuple(written), fonts, result, findings, changes)
 
 
 def publication(period: Period, document: OfficialDocument, serials: dict[str, int]) -> Publication:
@@ -388,19 +452,56 @@ def build_all(
 ) -> tuple[BuildResult, ...]:
     """Every cut-off of ``year`` with data, in date order, reading the inputs and
     setting up the renderers once. ``started`` hears the cut-offs before the first
-    build (for a progress bar), ``built`` each finished one, ``progress`` each step."""
+    build (for a progress bar), ``built`` each finished one, ``progress`` each step.
+
+    Each cut-off reads what the ones before it published (numbers, notices,
+    answers), so they are composed in order, first against a rehearsal copy of the
+    record; then every document of the year is rendered at once over the worker
+    processes, and the cut-offs are published in order into the real record, which
+    thereby takes exactly the numbers the rehearsal planned. A failure stops at its
+    cut-off: the ones before it are published, it and the later ones are not."""
     with build_lock(inputs_dir, waiting):
+        progress("读取并校验输入文件……")
         inputs = check(inputs_dir)
         if year != inputs.campaign.year:
             resolve_period(inputs, Period("year", year, 1), inputs_dir)  # raises: not the campaign's year
         periods = cutoffs_with_data(inputs)
         started(periods)
+        record = CampaignRecord(inputs_dir / RECORD_FILE)
+        record.ensure_intact(out_dir, inputs.campaign.code, inputs.campaign.year)
+        plans = rehearsed_plans(inputs, record, periods, options, progress)
         renderers = renderers or Renderers.load(TEMPLATES)
-        results = []
-        for period in periods:
-            results.append(build_unlocked(inputs_dir, out_dir, period, options, progress, renderers, inputs))
-            built(results[-1])
+        producer = producer_for(renderers, options)
+        results: list[BuildResult] = []
+        with contextlib.ExitStack() as stack:
+            folders = [stack.enter_context(staging_folder(out_dir, plan.label, clean=index == 0))
+                       for index, plan in enumerate(plans)]
+            jobs = [Job(document, folder) for plan, folder in zip(plans, folders) for document in plan.documents]
+            made = produced_with_progress(producer, jobs, progress)
+            stack.callback(made.close)  # the workers stop before their folders are removed
+            for plan, folder in zip(plans, folders):
+                produced = [next(made) for _ in plan.documents]
+                results.append(finish_cutoff(inputs, record, plan, produced, folder, out_dir, options, progress))
+                built(results[-1])
+        if producer.cache:
+            producer.cache.prune()
         return tuple(results)
+
+
+def rehearsed_plans(inputs: Inputs, record: CampaignRecord, periods: tuple[Period, ...], options: BuildOptions,
+                    progress: Progress) -> list[CutoffPlan]:
+    """Each cut-off composed after the ones before it were published, in a copy of
+    the record that is thrown away afterwards."""
+    campaign = inputs.campaign
+    plans = []
+    with tempfile.TemporaryDirectory(prefix="bulletin-rehearsal-") as scratch:
+        rehearsal = record.copy_to(Path(scratch) / RECORD_FILE)
+        for period in periods:
+            plan = plan_cutoff(inputs, rehearsal, period, options, progress)
+            if not plan.draft:
+                rehearsal.publish(campaign.code, campaign.year, period.label, plan.entries(), lambda: None)
+            plans.append(plan)
+    return plans
 
 
 def follow_up_entries(follow: FollowUp) -> list[dict]:

@@ -225,14 +225,16 @@ def answer_forms_command(inputs_dir: Path, out_dir: Path, as_of: dt.date) -> Non
     "--verify", "verify_mode", type=click.Choice(["strict", "warn"]), default="strict", show_default=True,
     help="按 GB/T 9704 核验生成的 Word 和 PDF：strict 发现问题即不发布（已有输出不变），warn 照常发布并列出问题",
 )
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="不沿用上次生成的文件：每份公文都重新排版和核验（默认只重做内容有变化的公文）")
 def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_date, quiet: bool, whole_year: bool,
-                  verify_mode: str) -> None:
+                  verify_mode: str, no_cache: bool) -> None:
     """生成一个截止月的主文及督办通知。
 
     周期：2023-08（月度督查通报）、2023-09 或 2023-Q3（季度通报）、2023-06 或 2023-H1
     （上半年工作通报）、2023 或 2023-12（年底交账）；2023 --all 按时间顺序生成全年。
     """
-    options = BuildOptions(draft=draft, issue_date=issue_date, verify_strict=verify_mode == "strict")
+    options = BuildOptions(draft=draft, issue_date=issue_date, verify_strict=verify_mode == "strict", cache=not no_cache)
     if whole_year:
         if period.kind != "year":
             raise click.UsageError(f"--all 只能与年度一起使用，如 bulletin build {period.year} --all")

@@ -246,6 +246,14 @@ class CampaignRecord:
             f"INSERT OR REPLACE INTO documents ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", values
         )
 
+    def copy_to(self, path: Path) -> "CampaignRecord":
+        """A copy of the record to rehearse publications in (a whole-year build composes
+        each cut-off after the earlier ones were published, before rendering any)."""
+        if self.path.exists():
+            with self._connection() as source, closing(sqlite3.connect(path)) as copy:
+                source.backup(copy)
+        return CampaignRecord(path)
+
     def _backup(self) -> None:
         """A copy beside the record, through SQLite's own backup (consistent while in use)."""
         try:

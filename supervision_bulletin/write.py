@@ -29,11 +29,13 @@ class WrittenDocument:
 
 
 @contextmanager
-def staging_folder(out_root: Path, label: str) -> Iterator[Path]:
+def staging_folder(out_root: Path, label: str, clean: bool = True) -> Iterator[Path]:
     """Yield an empty folder to write into; it is gone afterwards, published or not.
-    Callers hold the workspace's build lock, so any other staging folder is stale."""
+    Callers hold the workspace's build lock, so any other staging folder is stale
+    (``clean``: removed first), unless the caller itself opened it just before."""
     out_root.mkdir(parents=True, exist_ok=True)
-    recover(out_root)
+    if clean:
+        recover(out_root)
     staging = out_root / f".{label}.building-{os.getpid()}"
     staging.mkdir()
     try:

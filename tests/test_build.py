@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 
 from supervision_bulletin.cli import main
-from supervision_bulletin.render import Renderers
+from supervision_bulletin.render.pdf import PdfRenderer
 from tests import campaign_factory as cf
 
 
@@ -64,8 +64,9 @@ def test_a_crash_while_rendering_keeps_the_earlier_build(tmp_path, monkeypatch):
         path.write_bytes(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(Renderers, "_write_pdf", broken)
-    result = run("build", "2024-Q3", "--inputs", root, "--out", out)
+    monkeypatch.setattr(PdfRenderer, "render", broken)
+    # --no-cache: the same data would otherwise reuse the first build's files and render nothing.
+    result = run("build", "2024-Q3", "--inputs", root, "--out", out, "--no-cache")
     assert result.exit_code != 0
     assert (out / "2024-Q3" / "manifest.json").read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["2024-Q3"]

@@ -141,15 +141,15 @@ class TestNumbers:
         assert len(records(root)) == 2
 
     def test_a_build_refused_by_the_verifier_takes_no_number(self, root, tmp_path, renderers, monkeypatch):
-        from supervision_bulletin import build as build_module
+        from supervision_bulletin.render import produce
 
-        def refuse(folder, strict, progress):
+        def refuse(path):
             raise RuntimeError("版式核验未通过")
 
         out = tmp_path / "outputs"
-        monkeypatch.setattr(build_module, "verify_staged", refuse)
+        monkeypatch.setattr(produce, "verify_file", refuse)
         with pytest.raises(RuntimeError):
-            build(root, out, parse_period("2024-Q1"), renderers=renderers)
+            build(root, out, parse_period("2024-Q1"), BuildOptions(cache=False), renderers=renderers)
         assert records(root) == [] and not (out / "2024-Q1").exists()
         monkeypatch.undo()
         build(root, out, parse_period("2024-02"), renderers=renderers)

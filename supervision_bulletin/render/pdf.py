@@ -319,6 +319,7 @@ class PdfRenderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_set = font_set or default_font_set()
+        self.extra_css = extra_css
         self.html = HtmlRenderer(templates)
         self.composer = LineComposer(self.font_set)
         self.font_config = FontConfiguration()

@@ -1,0 +1,156 @@
+"""A document's files, made once: rendered, verified, and kept for the next build.
+
+Rendering and verifying a document is nearly all of a build's time and depends
+only on the composed document and the renderers (templates, style sheets, fonts,
+package). So each document goes through ``Producer``:
+
+* a cache hit (``RenderCache``, keyed on those) copies the files a build made before;
+* a miss is rendered and verified in a worker process (the renderers are loaded
+  before the fork, so a worker starts warm), then stored in the cache.
+
+The files come out byte-identical either way: the cache stores what a worker wrote,
+and the renderers write no clock time into any file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from supervision_bulletin.document import OfficialDocument
+from supervision_bulletin.filenames import safe_stem
+from supervision_bulletin.render import Renderers
+from supervision_bulletin.render.cache import RenderCache
+from supervision_bulletin.verify import Finding, verify_file
+from supervision_bulletin.write import FORMATS
+
+JOBS_VARIABLE = "BULLETIN_JOBS"  # worker processes; 1 renders in the build's own process
+
+
+class RenderFailed(RuntimeError):
+    """A document could not be made (a worker failed or died); nothing is published."""
+
+
+@dataclass(frozen=True)
+class Job:
+    document: OfficialDocument
+    folder: Path  # the cut-off's staging folder
+
+
+@dataclass(frozen=True)
+class Produced:
+    document: OfficialDocument
+    files: dict[str, str]  # format → file name in the folder
+    faces: tuple[str, ...]  # the faces embedded in the PDF
+    findings: tuple[Finding, ...]  # GB/T 9704 findings of the DOCX and the PDF
+    cached: bool = False
+
+
+def file_names(document: OfficialDocument) -> dict[str, str]:
+    return {fmt: f"{safe_stem(document.slug)}.{fmt}" for fmt in FORMATS}
+
+
+def make(renderers: Renderers, job: Job) -> Produced:
+    """Render the three files of one document into its folder and verify them."""
+    written, faces = renderers.render_files(job.document, job.folder)
+    findings = tuple(f for fmt in ("docx", "pdf") for f in verify_file(job.folder / written.files[fmt]))
+    return Produced(job.document, dict(written.files), faces, findings)
+
+
+# The worker's renderers, inherited through fork from the build that loaded them:
+# one per worker process, set once by its initializer and never changed.
+_worker_renderers: Renderers | None = None
+
+
+def _adopt(renderers: Renderers) -> None:
+    global _worker_renderers
+    _worker_renderers = renderers
+
+
+def _make_in_worker(job: Job) -> Produced | str:
+    assert _worker_renderers is not None
+    try:
+        return make(_worker_renderers, job)
+    except Exception as error:  # returned as text: not every exception survives pickling
+        return f"《{job.document.title}》未能生成：{error}"
+
+
+def worker_count(jobs: int) -> int:
+    wanted = os.environ.get(JOBS_VARIABLE)
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    limit = int(wanted) if wanted and wanted.isdigit() and int(wanted) > 0 else available
+    return max(1, min(limit, jobs))
+
+
+class Producer:
+    """Makes the documents of one build, through the cache and over the worker processes."""
+
+    def __init__(self, renderers: Renderers, cache: RenderCache | None = None):
+        self.renderers = renderers
+        self.cache = cache
+
+    def produce(self, jobs: Iterable[Job]) -> Iterator[Produced]:
+        """Each job's files, in the order of the jobs (a failure raises RenderFailed
+        when its turn comes, so the documents before it can still be published)."""
+        jobs = list(jobs)
+        ready: dict[int, Produced] = {}
+        missing: list[tuple[int, Job, str | None]] = []
+        for index, job in enumerate(jobs):
+            key = self.cache.key(job.document) if self.cache else None
+            hit = self.cache.fetch(key, job.folder, file_names(job.document)) if self.cache and key else None
+            if hit is not None:
+                ready[index] = Produced(job.document, hit.files, hit.faces, (), cached=True)
+            else:
+                missing.append((index, job, key))
+        if not missing:
+            yield from (ready[index] for index in range(len(jobs)))
+            return
+        workers = worker_count(len(missing))
+        if workers == 1:
+            made = (self._made_here(job) for _, job, _ in missing)
+            yield from self._in_order(jobs, ready, missing, made)
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt,
+                                 initargs=(self.renderers,)) as pool:
+            futures = [pool.submit(_make_in_worker, job) for _, job, _ in missing]
+            try:
+                yield from self._in_order(jobs, ready, missing, (self._result(f) for f in futures))
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    def _made_here(self, job: Job) -> Produced:
+        try:
+            return make(self.renderers, job)
+        except RenderFailed:
+            raise
+        except Exception as error:
+            raise RenderFailed(f"《{job.document.title}》未能生成：{error}") from error
+
+    @staticmethod
+    def _result(future: Future) -> Produced:
+        try:
+            outcome = future.result()
+        except BrokenProcessPool as error:
+            raise RenderFailed("生成公文的工作进程意外退出（可能是内存不足或被终止），本期未发布任何公文") from error
+        if isinstance(outcome, str):
+            raise RenderFailed(outcome)
+        return outcome
+
+    def _in_order(self, jobs: list[Job], ready: dict[int, Produced], missing: list[tuple[int, Job, str | None]],
+                  made: Iterator[Produced]) -> Iterator[Produced]:
+        keys = {index: key for index, _, key in missing}
+        pending = iter(made)
+        for index in range(len(jobs)):
+            if index not in ready:
+                produced = next(pending)
+                if self.cache and keys[index] and not produced.findings:
+                    self.cache.store(keys[index], jobs[index].folder, produced.files, produced.faces)
+                ready[index] = produced
+            yield ready.pop(index)

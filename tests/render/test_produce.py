@@ -1,0 +1,119 @@
+"""Documents made once: the same bytes serial, over the worker processes and from the
+cache; a worker that dies fails the build cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from supervision_bulletin.build import BuildOptions, build, build_all
+from supervision_bulletin.cli import main
+from supervision_bulletin.periods import parse_period
+from supervision_bulletin.record import RECORD_FILE, CampaignRecord
+from supervision_bulletin.render.cache import CACHE_VARIABLE
+from supervision_bulletin.render.pdf import PdfRenderer
+from supervision_bulletin.render.produce import JOBS_VARIABLE
+from tests.compose import hand_campaign as hc
+
+MONTHS = range(1, 4)  # two monthly reports and the Q1 bulletin with its notices
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    """Every file a build published, the manifests without their generation time."""
+    found = {}
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.name == "manifest.json":
+            manifest = json.loads(data)
+            manifest.pop("generated_at")
+            data = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode()
+        found[str(path.relative_to(out))] = data
+    return found
+
+
+def year_built(tmp_path: Path, name: str, monkeypatch, jobs: int, cache: Path | None, renderers) -> dict[str, bytes]:
+    root = hc.write_hand_campaign(tmp_path / name / "inputs", months=MONTHS)
+    out = tmp_path / name / "outputs"
+    monkeypatch.setenv(JOBS_VARIABLE, str(jobs))
+    if cache is not None:
+        monkeypatch.setenv(CACHE_VARIABLE, str(cache))
+    build_all(root, out, 2024, BuildOptions(cache=cache is not None), renderers=renderers)
+    return files_of(out)
+
+
+def test_serial_parallel_and_cached_builds_write_the_same_bytes(tmp_path, monkeypatch, renderers):
+    serial = year_built(tmp_path, "serial", monkeypatch, 1, None, renderers)
+    parallel = year_built(tmp_path, "parallel", monkeypatch, 2, None, renderers)
+    cache = tmp_path / "cache"
+    filled = year_built(tmp_path, "filling", monkeypatch, 2, cache, renderers)
+    assert any((cache / "documents").iterdir())
+    cached = year_built(tmp_path, "cached", monkeypatch, 2, cache, renderers)
+    assert len([name for name in serial if name.endswith(".pdf")]) >= 4
+    assert serial.keys() == parallel.keys() == filled.keys() == cached.keys()
+    for name in serial:
+        assert serial[name] == parallel[name] == filled[name] == cached[name], name
+
+
+def test_a_rebuild_remakes_only_the_documents_whose_content_changed(tmp_path, monkeypatch, renderers):
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    root = hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 3))
+    out = tmp_path / "outputs"
+    build_all(root, out, 2024, renderers=renderers)
+    said: list[str] = []
+    build_all(root, out, 2024, renderers=renderers, progress=said.append)
+    made = [line for line in said if line.endswith("已生成并核验")]
+    reused = [line for line in said if line.endswith("沿用上次生成的文件")]
+    assert made == [] and len(reused) == 2
+    # February's figures change: January's report stays, February's is made again.
+    hc.write_hand_campaign(root, months=range(2, 3), overrides={("I2", 2): 9})
+    said.clear()
+    build_all(root, out, 2024, renderers=renderers, progress=said.append)
+    assert [line for line in said if "1月份" in line and line.endswith("沿用上次生成的文件")]
+    assert [line for line in said if "2月份" in line and line.endswith("已生成并核验")]
+
+
+def test_a_worker_that_dies_fails_the_build_and_publishes_nothing(tmp_path, monkeypatch):
+    root = hc.write_hand_campaign(tmp_path / "inputs", months=MONTHS)
+    out = tmp_path / "outputs"
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
+
+    def die(self, document, path):
+        os._exit(9)  # as a worker killed by the system would: no exception, no answer
+
+    monkeypatch.setattr(PdfRenderer, "render", die)
+    result = CliRunner().invoke(main, ["build", "2024-Q1", "--inputs", str(root), "--out", str(out), "--no-cache"])
+    assert result.exit_code == 3, result.output
+    assert "工作进程意外退出" in result.output
+    assert not (out / "2024-Q1").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
+    assert not (root / RECORD_FILE).exists() or CampaignRecord(root / RECORD_FILE).documents() == []
+
+
+def test_a_failure_in_one_cutoff_of_the_year_keeps_the_ones_before_it(tmp_path, monkeypatch, renderers):
+    root = hc.write_hand_campaign(tmp_path / "inputs", months=MONTHS)
+    out = tmp_path / "outputs"
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
+    original = PdfRenderer.render
+
+    def fails_in_march(self, document, path):
+        if "第一季度" in document.title:
+            raise OSError("磁盘已满")
+        return original(self, document, path)
+
+    monkeypatch.setattr(PdfRenderer, "render", fails_in_march)
+    with pytest.raises(RuntimeError, match="磁盘已满"):
+        build_all(root, out, 2024, BuildOptions(cache=False), renderers=renderers)
+    assert sorted(p.name for p in out.iterdir()) == ["2024-01", "2024-02"]
+    recorded = CampaignRecord(root / RECORD_FILE).documents()
+    assert sorted(d.period for d in recorded) == ["2024-01", "2024-02"]
+    # The numbers the rehearsal planned were the ones taken, and March takes the next.
+    monkeypatch.undo()
+    build(root, out, parse_period("2024-Q1"), BuildOptions(cache=False), renderers=renderers)
+    serials = sorted(d.serial for d in CampaignRecord(root / RECORD_FILE).documents())
+    assert serials == list(range(1, len(serials) + 1))
