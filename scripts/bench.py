@@ -1,17 +1,27 @@
-"""Benchmark: the sample campaign's builds, each document's rendering, a whole year,
-and the memory `bulletin check` takes on each hostile input.
+"""Benchmark: the speed goals, each measured as a ratio in one run, then the memory
+`bulletin check` takes on each hostile input.
 
-Prints figures (median and range over several runs); it judges nothing. Run
-with `nox -s bench` or `.venv/bin/python scripts/bench.py [--runs N] [--year-runs N] [PERIOD …]`
-(`--memory-only` for the hostile inputs alone, `--app-only` for the web application alone).
-The web application (`bulletin serve`) keeps fonts, templates and checked inputs
-warm: a quarter built through the application's build function (its worker
-thread, as a click on the page starts it) is timed twice, the second warm, and
-set against the cold command (`python -m supervision_bulletin.cli build 2023-Q3` in a new process).
-The whole year is `bulletin build 2023 --all`: every period with data, one
-reading of the inputs and one set-up of the renderers. The hostile inputs are
-tests/hostile/corpus.py's, plus a real 2 MB zip bomb; each check runs in a
-process of its own, whose peak resident memory is printed.
+    .venv/bin/python scripts/bench.py [--runs N] [--skip-tenfold]   (or: nox -s bench)
+    .venv/bin/python scripts/bench.py --figures      # per-format timings of single documents
+    .venv/bin/python scripts/bench.py --memory-only  # the hostile inputs alone
+
+Every goal sets two measurements side by side, taken in alternation in this run
+(medians of --runs pairs), so a busy or a fast machine moves both alike:
+
+1. `bulletin build 2023 --all` (new process, cache off) against LibreOffice
+   converting the same DOCX set to PDF in one call: at most 1×.
+2. A rerun with nothing changed, against the full build that filled the cache:
+   at most 15 %.
+3. One new month of reports: only its cut-off's documents are made again, the
+   earlier ones are taken from the cache (counted, and timed against a full build).
+4. `bulletin build 2023-Q3` from a cold start (new process, cache off) against
+   LibreOffice on its DOCX: at most 1.5×.
+5. The same cut-off from the warm `bulletin serve` process (its build function,
+   cache off) against LibreOffice on its DOCX: at most 0.5×.
+6. A campaign ten times the sample (scripts/tenfold.py: 300 units, 440 indicators,
+   5,280 report rows): its year within 10× the sample's year, with the peak memory
+   of the build's processes (PSS, summed over the main process and its workers)
+   at most 500 MB.
 """
 
 from __future__ import annotations
@@ -23,11 +33,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,126 +45,268 @@ sys.path.insert(0, str(ROOT))
 from supervision_bulletin.build import BuildOptions, build, build_all  # noqa: E402
 from supervision_bulletin.periods import parse_period  # noqa: E402
 from supervision_bulletin.render import Renderers  # noqa: E402
-from supervision_bulletin.resources import SAMPLE_CAMPAIGN, TEMPLATES
+from supervision_bulletin.render.cache import CACHE_VARIABLE  # noqa: E402
+from supervision_bulletin.resources import SAMPLE_CAMPAIGN, TEMPLATES  # noqa: E402
+
+RECORD_FILES = shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock")
+QUARTER = "2023-Q3"
 
 
-def timed(action, runs: int) -> list[float]:
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        seconds.append(time.perf_counter() - start)
-    return seconds
+@dataclass
+class Goal:
+    name: str
+    measured: float
+    limit: float
+    detail: str
+
+    def line(self) -> str:
+        verdict = "met" if self.measured <= self.limit else "NOT met"
+        return f"  {self.name:<58} {self.measured:6.2f} (goal ≤ {self.limit:g})  {verdict}   {self.detail}"
 
 
-def row(label: str, seconds: list[float]) -> str:
-    return f"{label:<44} median {statistics.median(seconds):7.3f} s   min {min(seconds):7.3f}   max {max(seconds):7.3f}"
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    # One period of each kind of cycle of the sample campaign.
-    parser.add_argument("periods", nargs="*", default=["2023-08", "2023-Q3", "2023-H1", "2023"])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--year-runs", type=int, default=2, help="runs of the whole year (0: skip it)")
-    parser.add_argument("--memory-only", action="store_true", help="only the memory of checks on hostile inputs")
-    parser.add_argument("--app-only", action="store_true", help="only the web application's warm build against the cold command")
-    parser.add_argument("--app-period", default="2023-Q3", help="the cut-off the web application builds")
-    args = parser.parse_args()
-    if args.memory_only:
-        measure_hostile_inputs()
-        return
-    if args.app_only:
-        time_warm_app(args.app_period)
-        return
-    work = Path(tempfile.mkdtemp(prefix="bench-"))
-    inputs = work / "inputs"
-    shutil.copytree(SAMPLE_CAMPAIGN, inputs, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
+def seconds_of(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def bulletin(workspace: Path, *arguments: str, cache: Path | None = None) -> None:
+    """The command as a user runs it, in a new process."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), CACHE_VARIABLE: str(cache or workspace / "cache")}
+    command = [sys.executable, "-m", "supervision_bulletin.cli", *arguments, "--quiet",
+               "--inputs", str(workspace / "inputs"), "--out", str(workspace / "outputs")]
+    subprocess.run(command, check=True, env=environment, stdout=subprocess.DEVNULL)
+
+
+def sample_workspace(parent: Path, name: str) -> Path:
+    workspace = parent / name
+    shutil.copytree(SAMPLE_CAMPAIGN, workspace / "inputs", ignore=RECORD_FILES)
+    return workspace
+
+
+class LibreOffice:
+    """`soffice --convert-to pdf` of a set of DOCX in one call, with a profile of its own
+    made once beforehand (a first start's profile creation is not conversion)."""
+
+    def __init__(self, scratch: Path):
+        self.program = shutil.which("soffice")
+        self.profile = (scratch / "lo-profile").as_uri()
+        self.scratch = scratch
+
+    def convert(self, files: list[Path]) -> float:
+        assert self.program
+        out = self.scratch / "lo-out"
+        shutil.rmtree(out, ignore_errors=True)
+        command = [self.program, f"-env:UserInstallation={self.profile}", "--headless", "--convert-to", "pdf",
+                   "--outdir", str(out), *map(str, files)]
+        seconds = seconds_of(lambda: subprocess.run(command, check=True, capture_output=True))
+        if len(list(out.glob("*.pdf"))) != len(files):
+            raise RuntimeError("LibreOffice did not convert every file")
+        return seconds
+
+
+def docx_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.docx"))
+
+
+def measure_goals(runs: int, tenfold: bool) -> list[Goal]:
+    scratch = Path(tempfile.mkdtemp(prefix="bench-goals-"))
+    office = LibreOffice(scratch)
+    goals = []
     try:
-        start = time.perf_counter()
-        renderers = Renderers.load(TEMPLATES)
-        print(row("set-up of the renderers (fonts, templates)", [time.perf_counter() - start]))
-        # The year once, in date order: the answers to notices name numbers the record must hold.
-        build_all(inputs, work / "outputs", int(args.periods[-1][:4]), BuildOptions(draft=False), renderers=renderers)
-        for label in args.periods:
-            period = parse_period(label)
-            options = BuildOptions(draft=False)
-            built = None
-
-            def whole_build():
-                nonlocal built
-                built = build(inputs, work / "outputs", period, options, renderers=renderers)
-
-            print(row(f"build {label} (load → write, warm)", timed(whole_build, args.runs)))
-            for item in built.documents[:2]:  # the main document and one notice: the others are alike
-                document = item.document
-                for fmt in ("docx", "pdf", "html"):
-                    target = work / f"bench.{fmt}"
-                    writer = getattr(renderers, f"_write_{fmt}")
-                    print(row(f"  {document.kind} {fmt}", timed(lambda: writer(document, target), args.runs)))
-        if args.year_runs:
-            time_whole_year(inputs, work / "year", args.year_runs)
+        if office.program is None:
+            print("LibreOffice (soffice) is not installed: the goals against it are skipped"
+                  " (apt-get install --no-install-recommends libreoffice-writer-nogui)")
+        # The year cold, against LibreOffice on the year's DOCX.
+        year, office_year, quarter, office_quarter = [], [], [], []
+        for run in range(runs):
+            workspace = sample_workspace(scratch, f"year-{run}")
+            year.append(seconds_of(lambda: bulletin(workspace, "build", "2023", "--all", "--no-cache")))
+            if office.program:
+                if run == 0:
+                    office.convert(docx_files(workspace / "outputs" / QUARTER))  # the profile, once
+                office_year.append(office.convert(docx_files(workspace / "outputs")))
+            quarter.append(seconds_of(lambda: bulletin(workspace, "build", QUARTER, "--no-cache")))
+            if office.program:
+                office_quarter.append(office.convert(docx_files(workspace / "outputs" / QUARTER)))
+        documents = len(docx_files(workspace / "outputs"))
+        quarter_documents = len(docx_files(workspace / "outputs" / QUARTER))
+        print(f"sample year: {documents} documents; {QUARTER}: {quarter_documents}")
+        print(f"  build 2023 --all           median {median(year):6.2f} s   (runs: {fmt(year)})")
+        print(f"  build {QUARTER} (cold)       median {median(quarter):6.2f} s   (runs: {fmt(quarter)})")
+        if office.program:
+            print(f"  LibreOffice, year's DOCX   median {median(office_year):6.2f} s   (runs: {fmt(office_year)})")
+            print(f"  LibreOffice, quarter's DOCX median {median(office_quarter):6.2f} s   (runs: {fmt(office_quarter)})")
+            goals.append(Goal("build 2023 --all / LibreOffice on the same DOCX", median(year) / median(office_year),
+                              1.0, f"{median(year):.2f} s vs {median(office_year):.2f} s"))
+            goals.append(Goal(f"build {QUARTER} cold / LibreOffice on its DOCX",
+                              median(quarter) / median(office_quarter), 1.5,
+                              f"{median(quarter):.2f} s vs {median(office_quarter):.2f} s"))
+        goals.append(rerun_goal(scratch, runs))
+        goals.append(new_month_goal(scratch))
+        if office.program:
+            warm = warm_serve_seconds(scratch, runs)
+            goals.append(Goal(f"build {QUARTER} from the warm serve process / LibreOffice",
+                              median(warm) / median(office_quarter), 0.5,
+                              f"{median(warm):.2f} s vs {median(office_quarter):.2f} s"))
+        if tenfold:
+            goals.extend(tenfold_goals(scratch, median(year)))
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    time_warm_app(args.app_period)
-    measure_hostile_inputs()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return goals
 
 
-def time_whole_year(inputs: Path, out: Path, runs: int) -> None:
-    """`build YEAR --all` from a cold start (renderers set up inside, as the command does)."""
-    year = int(yaml.safe_load((inputs / "campaign.yaml").read_text(encoding="utf-8"))["year"])
-    built = ()
-
-    def whole_year():
-        nonlocal built
-        built = build_all(inputs, out, year, BuildOptions(draft=False))
-
-    seconds = timed(whole_year, runs)
-    documents = sum(len(result.documents) for result in built)
-    print(row(f"build {year} --all ({len(built)} periods, {documents} documents)", seconds))
-    print(row("  per document", [s / max(documents, 1) for s in seconds]))
+def fmt(values: list[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
 
 
-def time_warm_app(label: str, runs: int = 2) -> None:
-    """A quarter from the warm web application against the cold command: figures and
-    their ratio, judged by no one. The year is built once first, in date order, as
-    the sample's answers name numbers the record must hold."""
+def rerun_goal(scratch: Path, runs: int) -> Goal:
+    full, again = [], []
+    for run in range(runs):
+        workspace = sample_workspace(scratch, f"rerun-{run}")
+        cache = workspace / "cache"  # empty: the first build fills it
+        full.append(seconds_of(lambda: bulletin(workspace, "build", "2023", "--all", cache=cache)))
+        again.append(seconds_of(lambda: bulletin(workspace, "build", "2023", "--all", cache=cache)))
+    return Goal("rerun with nothing changed / the full build", median(again) / median(full), 0.15,
+                f"{median(again):.2f} s vs {median(full):.2f} s")
+
+
+def new_month_goal(scratch: Path) -> Goal:
+    """December's reports arrive after November's build: what is made again."""
+    workspace = sample_workspace(scratch, "new-month")
+    december = workspace / "inputs" / "reports" / "2023-12.xlsx"
+    held_back = scratch / "2023-12.xlsx"
+    shutil.move(december, held_back)
+    cache = workspace / "cache"
+    os.environ[CACHE_VARIABLE] = str(cache)
+    try:
+        renderers = Renderers.load(TEMPLATES)
+        inputs, out = workspace / "inputs", workspace / "outputs"
+        full = seconds_of(lambda: build_all(inputs, out, 2023, renderers=renderers))
+        shutil.move(held_back, december)
+        said: list[str] = []
+        seconds = seconds_of(lambda: build_all(inputs, out, 2023, renderers=renderers, progress=said.append))
+    finally:
+        os.environ.pop(CACHE_VARIABLE, None)
+    made = [line for line in said if line.endswith("已生成并核验")]
+    reused = [line for line in said if line.endswith("沿用上次生成的文件")]
+    only_december = all("第四季度" in line or "目标任务完成情况" in line for line in made)
+    print(f"one new month (December): {len(made)} documents made, {len(reused)} taken from the cache,"
+          f" {'all of them December' if only_december else 'NOT only December: ' + '; '.join(made)}")
+    return Goal("one new month: time / full build (only its cut-off made)", seconds / full if only_december else 99,
+                0.5, f"{seconds:.2f} s vs {full:.2f} s; made {len(made)}, reused {len(reused)}")
+
+
+def warm_serve_seconds(scratch: Path, runs: int) -> list[float]:
+    """A cut-off built through the web application's build function, as a click on
+    the page starts it, in this process once it is warm (cache off)."""
     from supervision_bulletin.web.jobs import DONE, Builds
     from supervision_bulletin.web.workspace import Workspace
 
-    work = Path(tempfile.mkdtemp(prefix="bench-app-"))
-    inputs, out = work / "inputs", work / "outputs"
-    shutil.copytree(SAMPLE_CAMPAIGN, inputs, ignore=shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock"))
+    workspace = sample_workspace(scratch, "serve")
+    inputs, out = workspace / "inputs", workspace / "outputs"
+    build_all(inputs, out, 2023, BuildOptions(cache=False))
+    builds = Builds(Workspace(inputs, out))
+    options = BuildOptions(cache=False)
+
+    def through_the_app():
+        job = builds.start(parse_period(QUARTER), options)
+        while not job.over:
+            time.sleep(0.005)
+        assert job.state == DONE, job.error
+
+    through_the_app()  # warm: inputs checked, fonts and templates loaded
+    return [seconds_of(through_the_app) for _ in range(runs)]
+
+
+class PeakMemory:
+    """The highest sum of PSS over a process and its descendants, sampled every 50 ms
+    (PSS shares the pages forked workers have in common, so nothing counts twice)."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._done = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _family(self) -> list[int]:
+        family, parents = [self.pid], {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+        for pid in family:
+            family.extend(child for child, parent in parents.items() if parent == pid)
+        return family
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.05):
+            total = 0
+            for pid in self._family():
+                try:
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) * 1024
+                except OSError:
+                    continue
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def tenfold_goals(scratch: Path, sample_year: float) -> list[Goal]:
+    from scripts.tenfold import write_tenfold_campaign
+
+    workspace = scratch / "tenfold"
+    write_tenfold_campaign(workspace / "inputs")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), CACHE_VARIABLE: str(workspace / "cache")}
+    command = [sys.executable, "-m", "supervision_bulletin.cli", "build", "2024", "--all", "--no-cache", "--quiet",
+               "--inputs", str(workspace / "inputs"), "--out", str(workspace / "outputs")]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+    memory = PeakMemory(process.pid)
+    if process.wait() != 0:
+        raise RuntimeError("the tenfold campaign did not build")
+    seconds = time.perf_counter() - start
+    peak = memory.stop() / 2**20
+    documents = len(docx_files(workspace / "outputs"))
+    print(f"tenfold campaign: {documents} documents in {seconds:.1f} s, peak {peak:.0f} MB")
+    return [
+        Goal("tenfold campaign's year / the sample's year", seconds / sample_year, 10.0,
+             f"{seconds:.1f} s vs {sample_year:.1f} s ({documents} documents)"),
+        Goal("tenfold campaign's peak memory (MB, PSS of all processes)", peak, 500.0, ""),
+    ]
+
+
+# figures of single documents and hostile inputs -----------------------------------------
+
+
+def per_format_figures(runs: int) -> None:
+    """Each format of the quarter's main document and of one notice, rendered alone."""
+    work = Path(tempfile.mkdtemp(prefix="bench-figures-"))
     try:
-        year = int(yaml.safe_load((inputs / "campaign.yaml").read_text(encoding="utf-8"))["year"])
-        build_all(inputs, out, year, BuildOptions(verify_strict=False))
-        builds = Builds(Workspace(inputs, out))
-        period, options = parse_period(label), BuildOptions(verify_strict=False)
-
-        def through_the_app():
-            job = builds.start(period, options)
-            while not job.over:
-                time.sleep(0.01)
-            assert job.state == DONE, job.error
-
-        first = timed(through_the_app, 1)
-        warm = timed(through_the_app, runs)
-        environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-        command = [sys.executable, "-m", "supervision_bulletin.cli", "build", label, "--inputs", str(inputs), "--out", str(out),
-                   "--verify", "warn"]
-
-        def cold_command():
-            subprocess.run(command, check=True, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-        cold = timed(cold_command, runs)
+        inputs = work / "inputs"
+        shutil.copytree(SAMPLE_CAMPAIGN, inputs, ignore=RECORD_FILES)
+        renderers = Renderers.load(TEMPLATES)
+        build_all(inputs, work / "outputs", 2023, BuildOptions(cache=False), renderers=renderers)
+        built = build(inputs, work / "outputs", parse_period(QUARTER), BuildOptions(cache=False), renderers=renderers)
+        writers = {"docx": lambda d, p: renderers.docx.render(d, p), "pdf": lambda d, p: renderers.pdf.render(d, p),
+                   "html": lambda d, p: p.write_text(renderers.html.render(d), encoding="utf-8")}
+        for item in built.documents[:2]:
+            for name, write in writers.items():
+                target = work / f"bench.{name}"
+                seconds = [seconds_of(lambda: write(item.document, target)) for _ in range(runs)]
+                print(f"  {item.document.kind:20} {name:5} median {median(seconds):6.3f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"bulletin serve: {label} built through the application's build function, against the command")
-    print(row("  app, first build (check, renderers set up)", first))
-    print(row("  app, warm", warm))
-    print(row(f"  cold command (python -m supervision_bulletin.cli build {label})", cold))
-    print(f"  cold / warm: {statistics.median(cold) / statistics.median(warm):.2f} ×   "
-          f"(first / warm: {first[0] / statistics.median(warm):.2f} ×)")
 
 
 def peak_memory(command: list[str]) -> tuple[int, float, float]:
@@ -198,6 +350,25 @@ def measure_hostile_inputs() -> None:
             print(f"  {case.name:32} exit {code}  peak {megabytes:7.1f} MB  {seconds:6.2f} s   (reports {size / 1024:,.0f} KB)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="pairs of measurements per goal (medians)")
+    parser.add_argument("--skip-tenfold", action="store_true", help="leave out the tenfold campaign (minutes)")
+    parser.add_argument("--figures", action="store_true", help="per-format timings of single documents only")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory of checks on hostile inputs")
+    args = parser.parse_args()
+    if args.figures:
+        per_format_figures(args.runs)
+        return
+    if not args.memory_only:
+        print(f"machine: {os.cpu_count()} cores; worker processes: {os.environ.get('BULLETIN_JOBS', 'all cores')}")
+        goals = measure_goals(args.runs, not args.skip_tenfold)
+        print("goals (ratio, goal, met or not):")
+        for goal in goals:
+            print(goal.line())
+    measure_hostile_inputs()
 
 
 if __name__ == "__main__":
