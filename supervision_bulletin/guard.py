@@ -130,3 +130,53 @@ class NoAliasLoader(yaml.SafeLoader):
 
 def load_yaml(text: str):
     return yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def load_yaml_with_rows(text: str) -> tuple[object, dict[tuple, int]]:
+    """The document, and the row (1-based) of every key and list item in it, by key
+    path: ("rules", "severe_gap") → 12. A scalar value is placed on its own row, so
+    a value continued on the next line is found there."""
+    loader = NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        try:
+            data = loader.construct_document(node) if node is not None else None
+        except ValueError:  # a date such as 2027-13-01: YAML reads it as one and fails
+            raise impossible_date(node) from None
+    finally:
+        loader.dispose()
+    return data, node_rows(node)
+
+
+def impossible_date(root) -> Refused:
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except ValueError:
+                return Refused(f"日期“{node.value}”不存在：请检查年、月、日", row=node.start_mark.line + 1)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(value for pair in node.value for value in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+    return Refused("含有无法读取的值：请检查其中的日期和数字")
+
+
+def node_rows(root) -> dict[tuple, int]:
+    rows: dict[tuple, int] = {}
+    pending = [((), root)]
+    while pending:  # not recursive: nesting is as deep as the file makes it
+        path, node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            children = [(key.value, key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(index, item, item) for index, item in enumerate(node.value)]
+        else:
+            continue
+        for part, key, value in children:
+            at = value if isinstance(value, yaml.ScalarNode) and value.value != "" else key
+            rows[(*path, part)] = at.start_mark.line + 1
+            pending.append(((*path, part), value))
+    return rows

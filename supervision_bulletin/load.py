@@ -149,9 +149,9 @@ def load_campaign_yaml(root: Path, log: ProblemLog) -> dict[str, Any]:
     try:
         guard.check_file(path, root, guard.MAX_YAML_BYTES)
         text, _encoding = decode_text(path.read_bytes())  # Notepad on Chinese Windows saves GBK
-        data = guard.load_yaml(text)
+        data, rows = guard.load_yaml_with_rows(text)
     except guard.Refused as refused:
-        log.add(Location("campaign.yaml"), refused.message)
+        log.add(Location("campaign.yaml", row=refused.row), refused.message)
         return {}
     except guard.AliasRefused as error:
         log.add(Location("campaign.yaml", row=error.problem_mark.line + 1), error.problem)
@@ -166,12 +166,26 @@ def load_campaign_yaml(root: Path, log: ProblemLog) -> dict[str, Any]:
         log.add(Location("campaign.yaml", row=row), message)
         return {}
     if not isinstance(data, dict):
-        log.add(Location("campaign.yaml"), "内容应为“键: 值”形式的设置")
+        row = full_width_colon_row(text)
+        if row is not None:  # a lone "name：…" reads as one line of text
+            log.add(Location("campaign.yaml", row=row), FULL_WIDTH_COLON)
+        else:
+            log.add(Location("campaign.yaml"), "内容应为“键: 值”形式的设置")
         return {}
-    return data
+    return CampaignYaml(data, rows)
 
 
-_FULL_WIDTH_KEY = re.compile(r"^\s*-?\s*[A-Za-z_]+\s*：")
+class CampaignYaml(dict):
+    """campaign.yaml's settings, with the row of each key (by key path) in ``lines``
+    for the schema's messages (supervision_bulletin.settings)."""
+
+    def __init__(self, data: dict[str, Any], lines: dict[tuple, int]):
+        super().__init__(data)
+        self.lines = lines
+
+
+FULL_WIDTH_KEY = re.compile(r"^\s*-?\s*[A-Za-z_]+\s*：")
+FULL_WIDTH_COLON = "键名后用了全角冒号“：”，应为半角冒号加空格“: ”（如 name: 2023年……）"
 YAML_PROBLEMS = (
     ("mapping values are not allowed", "值中含有半角冒号“:”：请给整个值加上引号，如 name: \"…\""),
     ("found character '\\t'", "用了制表符（Tab）缩进：请改用空格"),
@@ -181,11 +195,18 @@ YAML_PROBLEMS = (
 )
 
 
+def full_width_colon_row(text: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if FULL_WIDTH_KEY.match(line):
+            return number
+    return None
+
+
 def yaml_problem(text: str, error: yaml.YAMLError, row: int | None) -> tuple[int | None, str]:
     """The row and PyYAML's complaint, said in words a clerk can act on."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _FULL_WIDTH_KEY.match(line):
-            return number, "键名后用了全角冒号“：”，应为半角冒号加空格“: ”（如 name: 2023年……）"
+    full_width = full_width_colon_row(text)
+    if full_width is not None:
+        return full_width, FULL_WIDTH_COLON
     detail = str(getattr(error, "problem", "") or error)
     for english, chinese in YAML_PROBLEMS:
         if english in detail:

@@ -9,33 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
-from supervision_bulletin.document import KIND_NAMES
 from supervision_bulletin.fonts import printable_characters
 from supervision_bulletin.intake import REJECTED, SUPERSEDED, UNFILLED, USED, IntakeFile, IntakeRow, Ledger
 from supervision_bulletin.load import PLAN_SHEETS, SHARES_SHEET, RawInputs, RawReportFile, RawRow, RawTable
 from supervision_bulletin.model import (
-    DISCLOSURES,
     QUALITATIVE_VALUES,
     Campaign,
-    Contact,
     Indicator,
     Inputs,
     Location,
     Plan,
     Report,
-    Rules,
     Share,
-    SiteSettings,
     Task,
     Unit,
 )
 from supervision_bulletin.problems import ProblemLog
+from supervision_bulletin.settings import REPORT_EVERY, read_campaign
 from supervision_bulletin.validate_answers import validate_answers
 from supervision_bulletin.values import (
+    YES_NO,
     ValueProblem,
     name_key,
     normalise_cjk_text,
@@ -47,18 +43,17 @@ from supervision_bulletin.values import (
     read_number,
     shown,
     split_names,
+    suggestion,
 )
 
 T = TypeVar("T")
 
-REQUIRED_CAMPAIGN_KEYS = ("name", "year", "issuer", "code", "recipients")
 COMPARISONS = {
     "≥": ">=", ">=": ">=", "以上": ">=", "不低于": ">=", "不少于": ">=",
     "≤": "<=", "<=": "<=", "以内": "<=", "不高于": "<=", "不超过": "<=",
 }
 INDICATOR_TYPES = ("累计", "水平", "定性")
 UNIT_TYPES = ("部门", "街道", "乡镇", "其他")
-YES_NO = {"是": True, "否": False, "Y": True, "N": False, "y": True, "n": False}
 
 UNIT_COLUMNS = ("单位名称",)
 TASK_COLUMNS = ("任务编号", "领域", "任务内容", "牵头单位")
@@ -128,195 +123,12 @@ def unprintable_problem(text: str, printable: frozenset[int]) -> str | None:
 # campaign.yaml ---------------------------------------------------------------
 
 
-CAMPAIGN_KEYS = (
-    *REQUIRED_CAMPAIGN_KEYS, "cc", "printer", "report_due_day", "rules",
-    "report_every", "plan_document", "contact", "calendar", "site",
-)
-REPORT_EVERY = {"month": "month", "quarter": "quarter", "月": "month", "季": "quarter",
-                "每月": "month", "每季": "quarter", "月度": "month", "季度": "quarter"}
-
-
 def validate_campaign(data: dict[str, Any], log: ProblemLog) -> Campaign:
-    where = Location("campaign.yaml")
-    if not data:
+    """campaign.yaml by its schema (supervision_bulletin.settings); the loader's
+    rows of the keys, when it has them, place each problem."""
+    if not data:  # unreadable: the loader has said why
         return Campaign("", 0, "", "", "")
-    for key in data:
-        if key not in CAMPAIGN_KEYS:
-            hint = suggestion(str(key), list(CAMPAIGN_KEYS)) or f"，可用的有：{'、'.join(CAMPAIGN_KEYS)}"
-            log.add(where, f"“{key}”不是可设置的项目{hint}")
-    for key in REQUIRED_CAMPAIGN_KEYS:
-        if data.get(key) in (None, ""):
-            log.add(where, f"缺少必填项“{key}”")
-    year = data.get("year")
-    if year not in (None, "") and not (isinstance(year, int) and 2000 <= year <= 2100):
-        log.add(where, f"year 应为四位年份，如 2023，而不是“{year}”")
-        year = 0
-    due_day = data.get("report_due_day", 5)
-    if not (isinstance(due_day, int) and 1 <= due_day <= 28):
-        log.add(where, f"report_due_day 应为 1 至 28 之间的整数，而不是“{due_day}”")
-        due_day = 5
-    cc = data.get("cc") or ()
-    if isinstance(cc, str):
-        cc = split_names(printable(cc))
-    elif not isinstance(cc, (list, tuple)):
-        log.add(where, f"cc 应为抄送机关的列表，而不是“{printable(cc)}”")
-        cc = ()
-    issuer = setting_text(data, "issuer")
-    holidays, workdays = validate_calendar(data.get("calendar"), log)
-    return Campaign(
-        name=setting_text(data, "name"),
-        year=int(year or 0),
-        issuer=issuer,
-        code=setting_text(data, "code"),
-        recipients=normalise_cjk_text(setting_text(data, "recipients")),
-        cc=tuple(printable(item).strip() for item in cc),
-        printer=setting_text(data, "printer") or issuer,
-        report_due_day=due_day,
-        rules=validate_rules(data.get("rules") or {}, log),
-        report_every=validate_report_every(data.get("report_every"), where, log),
-        plan_document=normalise_cjk_text(setting_text(data, "plan_document")),
-        contact=validate_contact(data.get("contact"), log),
-        extra_holidays=holidays,
-        extra_workdays=workdays,
-        site=validate_site(data.get("site"), log),
-    )
-
-
-def validate_report_every(value: Any, where: Location, log: ProblemLog) -> str:
-    if value in (None, ""):
-        return "month"
-    every = REPORT_EVERY.get(str(value).strip())
-    if every is None:
-        log.add(where, f"report_every 应为 month（每月报送）或 quarter（每季度报送），而不是“{value}”")
-        return "month"
-    return every
-
-
-def validate_contact(value: Any, log: ProblemLog) -> Contact | None:
-    if value in (None, ""):
-        return None
-    where = Location("campaign.yaml")
-    if not isinstance(value, dict) or not value.get("name") or not value.get("phone"):
-        log.add(where, "contact 应写作 {name: 联系人姓名, phone: 联系电话}")
-        return None
-    unknown = [key for key in value if key not in ("name", "phone")]
-    for key in unknown:
-        log.add(where, f"contact 中的“{key}”不是可设置的项目，可用的有：name、phone")
-    return Contact(str(value["name"]).strip(), str(value["phone"]).strip())
-
-
-def validate_calendar(value: Any, log: ProblemLog) -> tuple[tuple[dt.date, ...], tuple[dt.date, ...]]:
-    """campaign.yaml `calendar`: {holidays: [dates], workdays: [dates]}."""
-    if value in (None, ""):
-        return (), ()
-    where = Location("campaign.yaml")
-    if not isinstance(value, dict):
-        log.add(where, "calendar 应写作 {holidays: [2027-10-08], workdays: [2027-10-09]}")
-        return (), ()
-    lists = {}
-    for key in value:
-        if key not in ("holidays", "workdays"):
-            log.add(where, f"calendar 中的“{key}”不是可设置的项目{suggestion(str(key), ['holidays', 'workdays'])}")
-    for key in ("holidays", "workdays"):
-        items = value.get(key) or []
-        if not isinstance(items, list):
-            items = [items]
-        days = []
-        for item in items:
-            try:
-                days.append(read_date(item).value)
-            except ValueProblem as problem:
-                log.add(where, f"calendar.{key} 中的日期{problem}")
-        lists[key] = tuple(sorted(set(days)))
-    both = set(lists["holidays"]) & set(lists["workdays"])
-    for day in sorted(both):
-        log.add(where, f"{day.isoformat()} 同时列在 calendar.holidays 和 calendar.workdays 中，请只保留一处")
-    return lists["holidays"], lists["workdays"]
-
-
-SITE_KEYS = ("index_prefix", "docx", "public")
-SITE_EXAMPLE = "site 应写作 {index_prefix: C001-0013, docx: false, public: {notice: 不公开}}"
-# 索引号 prefix: letters, digits and the separators index numbers use (11410302MB1234567X/…, C001-0013-…).
-INDEX_PREFIX = re.compile(r"^[0-9A-Za-z](?:[0-9A-Za-z./_-]{0,38}[0-9A-Za-z])?$")
-
-
-def validate_site(value: Any, log: ProblemLog) -> SiteSettings:
-    """campaign.yaml `site`: {index_prefix: 索引号前缀, docx: 是否提供 Word, public: {种类: 公开方式}}."""
-    if value in (None, ""):
-        return SiteSettings()
-    where = Location("campaign.yaml")
-    if not isinstance(value, dict):
-        log.add(where, SITE_EXAMPLE)
-        return SiteSettings()
-    for key in value:
-        if key not in SITE_KEYS:
-            hint = suggestion(str(key), list(SITE_KEYS)) or f"，可用的有：{'、'.join(SITE_KEYS)}"
-            log.add(where, f"site 中的“{key}”不是可设置的项目{hint}")
-    prefix = normalise_text(value.get("index_prefix") or "")
-    if prefix and not INDEX_PREFIX.match(prefix):
-        log.add(
-            where,
-            f"site.index_prefix 应为由字母、数字和 - / . _ 组成的索引号前缀（如 C001-0013，不超过 40 个字符），"
-            f"而不是“{printable(prefix)}”",
-        )
-        prefix = ""
-    docx = value.get("docx", False)
-    if isinstance(docx, str) and docx.strip() in YES_NO:
-        docx = YES_NO[docx.strip()]
-    if not isinstance(docx, bool):
-        log.add(where, f"site.docx 应为 true（网站同时提供 Word 文件）或 false（只提供 PDF），而不是“{printable(docx)}”")
-        docx = False
-    return SiteSettings(index_prefix=prefix, docx=docx, public=validate_public(value.get("public"), where, log))
-
-
-def validate_public(value: Any, where: Location, log: ProblemLog) -> tuple[tuple[str, str], ...]:
-    """site.public: 公开方式 by kind, named by its key (notice) or its Chinese name (督办通知)."""
-    if value in (None, ""):
-        return ()
-    if not isinstance(value, dict):
-        log.add(where, "site.public 应写作 {notice: 不公开, monthly_report: 主动公开}")
-        return ()
-    by_name = {**{key: key for key in KIND_NAMES}, **{name: key for key, name in KIND_NAMES.items()}}
-    chosen = {}
-    for key, way in value.items():
-        kind = by_name.get(normalise_text(key))
-        if kind is None:
-            hint = suggestion(str(key), list(by_name)) or f"，可用的有：{'、'.join(KIND_NAMES)}（或{'、'.join(KIND_NAMES.values())}）"
-            log.add(where, f"site.public 中的“{key}”不是公文种类{hint}")
-            continue
-        way = normalise_text(way or "")
-        if way not in DISCLOSURES:
-            hint = suggestion(way, list(DISCLOSURES)) or f"，可用的有：{'、'.join(DISCLOSURES)}"
-            log.add(where, f"site.public.{key} 的公开方式“{printable(way)}”无法识别{hint}")
-            continue
-        if kind in chosen and chosen[kind] != way:
-            log.add(where, f"site.public 对{KIND_NAMES[kind]}写了两种公开方式（{chosen[kind]}、{way}），请只保留一种")
-        chosen[kind] = way
-    return tuple((kind, chosen[kind]) for kind in KIND_NAMES if kind in chosen)
-
-
-def setting_text(data: dict[str, Any], key: str) -> str:
-    """A setting as printed, by the same rule as every cell (values.read_text)."""
-    value = data.get(key)
-    return "" if value is None else printable(value).strip()
-
-
-def validate_rules(overrides: Any, log: ProblemLog) -> Rules:
-    where = Location("campaign.yaml")
-    if not isinstance(overrides, dict):
-        log.add(where, "rules 应为“名称: 数值”形式的设置")
-        return Rules()
-    known = {field.name: field.type for field in fields(Rules)}
-    accepted = {}
-    for key, value in overrides.items():
-        if key not in known:
-            log.add(where, f"rules 中的“{key}”不是可设置的规则，可用的有：{'、'.join(known)}")
-            continue
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            log.add(where, f"rules.{key} 应为数值，而不是“{value}”")
-            continue
-        accepted[key] = int(value) if known[key] == "int" else float(value)
-    return Rules(**accepted)
+    return read_campaign(data, log, getattr(data, "lines", None))
 
 
 # plan ------------------------------------------------------------------------
@@ -944,11 +756,6 @@ class UnitResolver:
     def resolve_all(self, value: Any, where: Location, log: ProblemLog) -> tuple[str, ...]:
         resolved = (self.resolve(name, where, log) for name in split_names(value))
         return tuple(dict.fromkeys(name for name in resolved if name))
-
-
-def suggestion(value: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.5)
-    return f"，是否应为：{'、'.join(close)}？" if close else ""
 
 
 def has_columns(table: RawTable, required: tuple[str, ...], log: ProblemLog) -> bool:

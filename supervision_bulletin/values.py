@@ -9,6 +9,7 @@ notes, for places that need only the value (the plan).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ _MONTH_DAY = (
     re.compile(r"^(\d{1,2})[-/.](\d{1,2})$"),
 )
 _LIST_SEPARATORS = re.compile(r"[、,，;；/]+")
+YES_NO = {"是": True, "否": False, "Y": True, "N": False, "y": True, "n": False}
 # A number as typed: digits with optional thousands separators in groups of
 # three, a decimal part, and whatever follows (a % sign or a unit of measure).
 _NUMBER = re.compile(r"^([-+]?)(\d{1,3}(?:[, ]\d{3})+|\d+)(\.\d+)?\s*(.*)$")
@@ -291,3 +293,9 @@ def normalise_cjk_text(text: str) -> str:
     text = re.sub(r"\?(?=$|[\u4e00-\u9fff])", "？", text)
     text = re.sub(r"!(?=$|[\u4e00-\u9fff])", "！", text)
     return text
+
+
+def suggestion(value: str, candidates: list[str]) -> str:
+    """The closest of ``candidates`` to a misspelt value, as a question for the message."""
+    close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.5)
+    return f"，是否应为：{'、'.join(close)}？" if close else ""
