@@ -603,6 +603,8 @@ def merge_spans(sheet: str, refs: list[str]) -> list[tuple[int, int, int, str]]:
             min_col, min_row, _, max_row = range_boundaries(ref)
         except (TypeError, ValueError):
             continue  # a damaged merge: the cells are read as they are
+        if min_col is None or min_row is None or max_row is None:
+            continue  # whole rows or columns ("A:B"): damaged too
         spans.append((min_row - 1, max_row - 1, min_col - 1, ref))
     return spans
 
