@@ -103,6 +103,6 @@ def use_chinese() -> None:
         except ImportError:  # a module of another platform (click._winconsole) or version
             continue
         if hasattr(module, "_"):
-            module._ = translate
+            setattr(module, "_", translate)
         if hasattr(module, "ngettext"):
-            module.ngettext = translate_plural
+            setattr(module, "ngettext", translate_plural)

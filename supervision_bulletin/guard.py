@@ -110,6 +110,9 @@ def too_far(row: int, column: int) -> str | None:
 class AliasRefused(yaml.composer.ComposerError):
     """An anchor or alias in campaign.yaml; ``problem`` is the user's sentence."""
 
+    problem: str  # both always given (NoAliasLoader), where YAML's errors may have none
+    problem_mark: yaml.Mark
+
 
 class NoAliasLoader(yaml.SafeLoader):
     """YAML's safe loader without anchors and aliases (&name, *name).

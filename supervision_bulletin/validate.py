@@ -21,12 +21,14 @@ from supervision_bulletin.model import (
     DISCLOSURES,
     QUALITATIVE_VALUES,
     Campaign,
+    Comparison,
     Contact,
     Indicator,
     Inputs,
     Location,
     Plan,
     Report,
+    ReportEvery,
     Rules,
     Share,
     SiteSettings,
@@ -52,7 +54,7 @@ from supervision_bulletin.values import (
 T = TypeVar("T")
 
 REQUIRED_CAMPAIGN_KEYS = ("name", "year", "issuer", "code", "recipients")
-COMPARISONS = {
+COMPARISONS: dict[str, Comparison] = {
     "≥": ">=", ">=": ">=", "以上": ">=", "不低于": ">=", "不少于": ">=",
     "≤": "<=", "<=": "<=", "以内": "<=", "不高于": "<=", "不超过": "<=",
 }
@@ -132,8 +134,8 @@ CAMPAIGN_KEYS = (
     *REQUIRED_CAMPAIGN_KEYS, "cc", "printer", "report_due_day", "rules",
     "report_every", "plan_document", "contact", "calendar", "site",
 )
-REPORT_EVERY = {"month": "month", "quarter": "quarter", "月": "month", "季": "quarter",
-                "每月": "month", "每季": "quarter", "月度": "month", "季度": "quarter"}
+REPORT_EVERY: dict[str, ReportEvery] = {"month": "month", "quarter": "quarter", "月": "month", "季": "quarter",
+                                         "每月": "month", "每季": "quarter", "月度": "month", "季度": "quarter"}
 
 
 def validate_campaign(data: dict[str, Any], log: ProblemLog) -> Campaign:
@@ -182,7 +184,7 @@ def validate_campaign(data: dict[str, Any], log: ProblemLog) -> Campaign:
     )
 
 
-def validate_report_every(value: Any, where: Location, log: ProblemLog) -> str:
+def validate_report_every(value: Any, where: Location, log: ProblemLog) -> ReportEvery:
     if value in (None, ""):
         return "month"
     every = REPORT_EVERY.get(str(value).strip())
@@ -277,7 +279,7 @@ def validate_public(value: Any, where: Location, log: ProblemLog) -> tuple[tuple
         log.add(where, "site.public 应写作 {notice: 不公开, monthly_report: 主动公开}")
         return ()
     by_name = {**{key: key for key in KIND_NAMES}, **{name: key for key, name in KIND_NAMES.items()}}
-    chosen = {}
+    chosen: dict[str, str] = {}
     for key, way in value.items():
         kind = by_name.get(normalise_text(key))
         if kind is None:
@@ -307,7 +309,7 @@ def validate_rules(overrides: Any, log: ProblemLog) -> Rules:
         log.add(where, "rules 应为“名称: 数值”形式的设置")
         return Rules()
     known = {field.name: field.type for field in fields(Rules)}
-    accepted = {}
+    accepted: dict[str, Any] = {}  # int or float, as the field is
     for key, value in overrides.items():
         if key not in known:
             log.add(where, f"rules 中的“{key}”不是可设置的规则，可用的有：{'、'.join(known)}")
@@ -536,7 +538,7 @@ def validate_checkpoints(row: RawRow, kind: str, at: Callable[[str], Location], 
     if len(numbers) != 4:
         log.add(at("季度目标"), f"季度目标应为用分号隔开的 4 个累计值，如“20;45;70;100”，这里有 {len(numbers)} 个")
         return None
-    return numbers  # type: ignore[return-value]
+    return numbers
 
 
 # reports ---------------------------------------------------------------------
@@ -666,7 +668,8 @@ def validate_report_row(
         unit = context.resolver.resolve(row.cells["填报单位"], at("填报单位"), log, entry.notes)
         entry.unit = unit or entry.unit
     if indicator_id and all(row.cells.get(column) is None for column in REPORT_INPUT_COLUMNS):
-        return settle_unfilled(entry, log, before)
+        settle_unfilled(entry, log, before)
+        return None
     for column in REPORT_COLUMNS:
         if row.cells.get(column) is None:
             log.add(at(column), f"“{column}”为必填项{REQUIRED_HINTS[column]}")
@@ -873,6 +876,7 @@ def standing_row(group: list[Candidate], log: ProblemLog) -> Candidate | None:
     other = next((f for f in finals if figure(f.report) != figure(first.report)), None)
     if other is not None:
         a, b = first.report, other.report
+        assert b.location is not None  # a report read from a row has its place
         log.add(
             b.location,
             f"指标 {b.indicator_id} 在 {b.month} 月有两个不同的完成值：{b.unit}在本行报“{shown_figure(b)}”，"
@@ -905,6 +909,7 @@ def unit_last_word(rows: list[Candidate], log: ProblemLog) -> Candidate | None:
 
 def report_same_unit_conflict(here: Candidate, there: Candidate, why: str, log: ProblemLog) -> None:
     a, b = here.report, there.report
+    assert a.location is not None  # a report read from a row has its place
     log.add(
         a.location,
         f"指标 {a.indicator_id} 在 {a.month} 月有两个不同的完成值：本行为“{shown_figure(a)}”，{b.location} 为“{shown_figure(b)}”，"

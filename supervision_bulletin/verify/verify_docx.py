@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 
 from supervision_bulletin.verify import rules
 from supervision_bulletin.verify.docx_styles import (
@@ -132,7 +133,7 @@ class DocxChecker:
         for index, element in enumerate(self.body.iter(qn("w:p")), start=1):
             yield Para(element, f"正文第{index}段", "body")
 
-    def parts(self) -> Iterator[tuple[object, str, str]]:
+    def parts(self) -> Iterator[tuple[BaseOxmlElement, str, BaseOxmlElement]]:
         """(sectPr, "header"/"footer", type) → the part's root element, per section."""
         related = self.document.part.related_parts
         for sect in self.sections:
@@ -329,7 +330,7 @@ class DocxChecker:
         if self.layout == "letter":
             yield from self._letter_rules()
             return
-        header = []
+        header: list[Para] = []
         for para in self.paragraphs:
             if para.part != "body":
                 continue

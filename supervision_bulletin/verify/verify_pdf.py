@@ -538,7 +538,9 @@ class Checker:
     def _page_number(self, page: Page, line: TextLine) -> Iterator[Finding]:
         text = re.sub(r"\s+", "", line.text)
         place = f"第{page.number}页页码"
-        number = int(PAGE_NUMBER_TEXT.match(text).group(1))
+        match = PAGE_NUMBER_TEXT.match(text)
+        assert match is not None  # page_number_line is the line that matches
+        number = int(match.group(1))
         if number != page.number:
             yield self.finding(place, rules.PAGE_NUMBER, f"页码为 {number}（应为 {page.number}）")
         if not (text.startswith("—") and text.endswith("—")):
@@ -703,7 +705,7 @@ def body_flow(doc: PdfLayout) -> list[TextLine]:
 def title_lines(page: Page) -> list[TextLine]:
     """The centred lines right under page 1's header (the document number skipped)."""
     limit = header_limit(page, detect_layout_of_page(page))
-    lines = []
+    lines: list[TextLine] = []
     for line in page.text_lines:
         if line.top < limit or red_lines(page) and line in red_lines(page):
             continue
