@@ -132,4 +132,4 @@ class NoAliasLoader(yaml.SafeLoader):
 
 
 def load_yaml(text: str):
-    return yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=NoAliasLoader)  # a SafeLoader subclass: not yaml's unsafe load

@@ -825,7 +825,7 @@ def header_columns(row: list[Any], known: tuple[str, ...], synonyms: dict[str, s
         if name and name not in columns:
             columns[name] = c
             notes.append(f"表头“{value}”按“{name}”读取")
-    for c, key, value in keys:
+    for c, key, _value in keys:
         if c not in columns.values():
             columns.setdefault(key, c)
     return columns, notes

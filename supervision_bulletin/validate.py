@@ -416,7 +416,7 @@ def check_alias_clashes(units: list[Unit], table: RawTable, log: ProblemLog) -> 
             owner.setdefault(alias, unit.name)
 
 
-def validate_tasks(table: RawTable | None, resolver: "UnitResolver", log: ProblemLog) -> list[Task]:
+def validate_tasks(table: RawTable | None, resolver: UnitResolver, log: ProblemLog) -> list[Task]:
     if table is None or not has_columns(table, TASK_COLUMNS, log):
         return []
     tasks: list[Task] = []
@@ -455,7 +455,7 @@ def declared_indicator_ids(table: RawTable | None) -> set[str]:
 
 
 def validate_indicators(
-    table: RawTable | None, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog, report_every: str = "month"
+    table: RawTable | None, task_ids: set[str], resolver: UnitResolver, log: ProblemLog, report_every: str = "month"
 ) -> list[Indicator]:
     if table is None or not has_columns(table, tuple(c for c in INDICATOR_COLUMNS if c != "目标值"), log):
         return []
@@ -474,7 +474,7 @@ def validate_indicators(
 
 
 def validate_indicator_row(
-    table: RawTable, row: RawRow, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog,
+    table: RawTable, row: RawRow, task_ids: set[str], resolver: UnitResolver, log: ProblemLog,
     report_every: str = "month",
 ) -> Indicator | None:
     at = lambda column: table.location(row.number, column)  # noqa: E731

@@ -112,7 +112,7 @@ class DocxChecker:
         self.document = Document(str(path))
         self.book = StyleBook(self.document.styles.element)
         self.body = self.document.element.body
-        self.sections = [sect for sect in self.body.iter(qn("w:sectPr"))]
+        self.sections = list(self.body.iter(qn("w:sectPr")))
         self.paragraphs = list(self._body_paragraphs()) + list(self._part_paragraphs())
         self.layout = self._layout()
 
@@ -344,7 +344,7 @@ class DocxChecker:
         if not ruled:
             yield self.finding("", rules.RED_RULE, "版头没有红色分隔线（发文字号段落的红色下框线）")
             return
-        para, side = ruled[0]
+        para, _side = ruled[0]
         left, right = self._indents(para)
         if abs(left) > 20 or abs(right) > 20:
             yield self.finding(

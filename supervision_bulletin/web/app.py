@@ -446,7 +446,7 @@ def output_file(request: Request) -> tuple[views.BuiltFolder | None, Path | None
 
 
 async def outputs_file(request: Request) -> Response:
-    folder, path = await run_in_threadpool(output_file, request)
+    _folder, path = await run_in_threadpool(output_file, request)
     if path is None:
         return message_page(request, "找不到文件", "该文件不存在，可能已重新生成，请返回公文列表。", 404, "/build")
     if path.suffix == ".html" and request.query_params.get("view"):
@@ -469,7 +469,7 @@ async def preview_page(request: Request) -> Response:
 
 
 async def preview_png(request: Request) -> Response:
-    folder, path = await run_in_threadpool(output_file, request)
+    _folder, path = await run_in_threadpool(output_file, request)
     if path is None or path.suffix != ".pdf":
         return Response(status_code=404)
     pdfium: Pdfium = request.app.state.pdfium

@@ -54,7 +54,7 @@ class Password:
         self._digest = self._derive(secret)
 
     @classmethod
-    def from_file(cls, path: Path) -> "Password":
+    def from_file(cls, path: Path) -> Password:
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
         except FileNotFoundError:
