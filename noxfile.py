@@ -1,13 +1,20 @@
-"""Test and benchmark sessions: `nox` runs the lint and the tests, `nox -s bench` the timings,
+"""Test and benchmark sessions: `nox` runs the lint, the type check and the tests, `nox -s bench` the timings,
 `nox -s e2e` opens every generated Word file in LibreOffice."""
 
 import shutil
 
 import nox
 
-nox.options.sessions = ["lint", "tests"]
+nox.options.sessions = ["lint", "typecheck", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 LOCK = "requirements.lock"  # the versions the layout checks were measured with
+# The checker and the stubs of the libraries that ship none, at least the versions
+# the code was checked with (newer stubs may find more). Not in the lock: only this
+# session needs them.
+TYPECHECK = (
+    "mypy>=2.4", "types-PyYAML>=6.0.12.20261122", "types-openpyxl>=3.1.5.20261017",
+    "types-xlrd>=2.0.0.20260518", "types-lxml>=2026.2.16",
+)
 
 
 def install_locked(session: nox.Session) -> None:
@@ -25,9 +32,17 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Unused names, undefined names and import order (ruff)."""
-    session.install("ruff")
+    """ruff with the rules of pyproject.toml: pyflakes, import order, pycodestyle, bugbear and the others."""
+    session.install("ruff>=0.17")
     session.run("ruff", "check", "supervision_bulletin", "tests", "scripts", "noxfile.py")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy on the package (pyproject.toml's [tool.mypy]), against the locked libraries."""
+    install_locked(session)
+    session.install(*TYPECHECK)
+    session.run("mypy", *session.posargs)
 
 
 @nox.session

@@ -68,9 +68,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def seconds_of(action) -> float:
+def seconds_of(action, *arguments, **options) -> float:
     start = time.perf_counter()
-    action()
+    action(*arguments, **options)
     return time.perf_counter() - start
 
 
@@ -125,12 +125,12 @@ def measure_goals(runs: int, tenfold: bool) -> list[Goal]:
         year, office_year, quarter, office_quarter = [], [], [], []
         for run in range(runs):
             workspace = sample_workspace(scratch, f"year-{run}")
-            year.append(seconds_of(lambda: bulletin(workspace, "build", "2023", "--all", "--no-cache")))
+            year.append(seconds_of(bulletin, workspace, "build", "2023", "--all", "--no-cache"))
             if office.program:
                 if run == 0:
                     office.convert(docx_files(workspace / "outputs" / QUARTER))  # the profile, once
                 office_year.append(office.convert(docx_files(workspace / "outputs")))
-            quarter.append(seconds_of(lambda: bulletin(workspace, "build", QUARTER, "--no-cache")))
+            quarter.append(seconds_of(bulletin, workspace, "build", QUARTER, "--no-cache"))
             if office.program:
                 office_quarter.append(office.convert(docx_files(workspace / "outputs" / QUARTER)))
         documents = len(docx_files(workspace / "outputs"))
@@ -169,8 +169,8 @@ def rerun_goal(scratch: Path, runs: int) -> Goal:
     for run in range(runs):
         workspace = sample_workspace(scratch, f"rerun-{run}")
         cache = workspace / "cache"  # empty: the first build fills it
-        full.append(seconds_of(lambda: bulletin(workspace, "build", "2023", "--all", cache=cache)))
-        again.append(seconds_of(lambda: bulletin(workspace, "build", "2023", "--all", cache=cache)))
+        full.append(seconds_of(bulletin, workspace, "build", "2023", "--all", cache=cache))
+        again.append(seconds_of(bulletin, workspace, "build", "2023", "--all", cache=cache))
     return Goal("rerun with nothing changed / the full build", median(again) / median(full), 0.15,
                 f"{median(again):.2f} s vs {median(full):.2f} s")
 
@@ -298,12 +298,12 @@ def per_format_figures(runs: int) -> None:
         renderers = Renderers.load(TEMPLATES)
         build_all(inputs, work / "outputs", 2023, BuildOptions(cache=False), renderers=renderers)
         built = build(inputs, work / "outputs", parse_period(QUARTER), BuildOptions(cache=False), renderers=renderers)
-        writers = {"docx": lambda d, p: renderers.docx.render(d, p), "pdf": lambda d, p: renderers.pdf.render(d, p),
+        writers = {"docx": renderers.docx.render, "pdf": renderers.pdf.render,
                    "html": lambda d, p: p.write_text(renderers.html.render(d), encoding="utf-8")}
         for item in built.documents[:2]:
             for name, write in writers.items():
                 target = work / f"bench.{name}"
-                seconds = [seconds_of(lambda: write(item.document, target)) for _ in range(runs)]
+                seconds = [seconds_of(write, item.document, target) for _ in range(runs)]
                 print(f"  {item.document.kind:20} {name:5} median {median(seconds):6.3f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -26,7 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from supervision_bulletin.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM  # noqa: E402
-from supervision_bulletin.resources import TEMPLATES
+from supervision_bulletin.resources import TEMPLATES  # noqa: E402
 
 DEFAULT_OUTPUT_DIR = TEMPLATES / "docx"
 

@@ -24,7 +24,7 @@ from supervision_bulletin.follow_up import CLOSED, NoticeStatus, follow_up
 from supervision_bulletin.load import ANSWER_SHEET
 from supervision_bulletin.model import Inputs
 from supervision_bulletin.record import CampaignRecord
-from supervision_bulletin.sheet_cells import put
+from supervision_bulletin.sheet_cells import first_sheet, put
 from supervision_bulletin.write import publish, staging_folder
 
 FOLDER = "整改反馈"
@@ -77,7 +77,7 @@ def make_answer_forms(inputs: Inputs, record: CampaignRecord, out_dir: Path, as_
 def answer_workbook(inputs: Inputs, unit: str, statuses: list[NoticeStatus], as_of: dt.date) -> Workbook:
     campaign = inputs.campaign
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = first_sheet(workbook)
     sheet.title = ANSWER_SHEET
     last = get_column_letter(len(COLUMNS))
     put(sheet["A1"], f"{campaign.name}督办通知整改情况反馈表").font = Font(bold=True, size=14)

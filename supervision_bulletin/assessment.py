@@ -149,7 +149,7 @@ def unit_points(
 
 def competition_ranks(totals: list[float]) -> list[int]:
     """Ranks of totals sorted best first: equal totals share a rank, the next rank skips (1, 2, 2, 4)."""
-    ranks = []
+    ranks: list[int] = []
     for index, total in enumerate(totals):
         if index and total == totals[index - 1]:
             ranks.append(ranks[-1])

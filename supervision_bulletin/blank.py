@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from supervision_bulletin.sheet_cells import put
+from supervision_bulletin.sheet_cells import first_sheet, put
 
 CAMPAIGN_TEMPLATE = """\
 # 活动设置（YAML：每行“键: 值”，冒号用半角并后接空格；# 开头的是说明，可以删去）
@@ -83,7 +83,7 @@ def write_blank_campaign(target: Path, year: int | None = None) -> list[Path]:
 
 def blank_plan() -> Workbook:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(first_sheet(workbook))
     for name, (columns, instruction, choices) in SHEETS.items():
         sheet = workbook.create_sheet(name)
         put(sheet["A1"], instruction).alignment = Alignment(wrap_text=True, vertical="top")

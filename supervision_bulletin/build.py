@@ -13,7 +13,7 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Generator
 
 from supervision_bulletin import calendar
 from supervision_bulletin.assessment import Checkpoint, YearAssessment, assess_year, assessment_entries
@@ -358,7 +358,7 @@ def producer_for(renderers: Renderers, options: BuildOptions) -> Producer:
     return Producer(renderers, cache)
 
 
-def produced_with_progress(producer: Producer, jobs: list[Job], progress: Progress) -> Iterator[Produced]:
+def produced_with_progress(producer: Producer, jobs: list[Job], progress: Progress) -> Generator[Produced, None, None]:
     for job, produced in zip(jobs, producer.produce(jobs)):
         progress(f"《{job.document.title}》{'未变，沿用上次生成的文件' if produced.cached else '已生成并核验'}")
         yield produced

@@ -51,7 +51,7 @@ class WorkCalendar:
     workdays: frozenset[dt.date] = frozenset()
 
     @classmethod
-    def of(cls, campaign: Campaign) -> "WorkCalendar":
+    def of(cls, campaign: Campaign) -> WorkCalendar:
         return cls(frozenset(campaign.extra_holidays), frozenset(campaign.extra_workdays))
 
     def is_working_day(self, day: dt.date) -> bool:

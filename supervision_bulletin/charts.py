@@ -18,7 +18,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import matplotlib
 from matplotlib.figure import Figure as MplFigure
@@ -28,6 +28,9 @@ from matplotlib.ticker import PercentFormatter
 from supervision_bulletin.evaluate import Judgement
 from supervision_bulletin.fonts import default_font_set
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 MM_PER_INCH = 25.4
 COMPLETION_COLOUR = "#1f4e79"
 BENCHMARK_COLOUR = "#a6a6a6"
@@ -36,7 +39,7 @@ LABEL_SIZE = 10.0  # pt at the printed width
 PNG_DPI = 200
 # Deterministic output: the same data gives byte-identical files on every
 # build, so the manifest's checksums only change when the chart does.
-RC = {"svg.fonttype": "none", "svg.hashsalt": "supervision-chart", "axes.unicode_minus": False}
+RC: dict[RcKeyType, Any] = {"svg.fonttype": "none", "svg.hashsalt": "supervision-chart", "axes.unicode_minus": False}
 
 _XML_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
@@ -78,8 +81,9 @@ def domain_progress(by_domain: Mapping[str, Sequence[Judgement]]) -> tuple[Domai
         if not chosen:
             rows.append(DomainProgress(domain, 0, None, None))
             continue
-        completion = sum(min(j.completion, 1.0) for j in chosen) / len(chosen)
-        benchmark = sum(min(j.benchmark_share, 1.0) for j in chosen) / len(chosen)
+        # Neither share is None (measurable); the conditions only narrow their type.
+        completion = sum(min(j.completion, 1.0) for j in chosen if j.completion is not None) / len(chosen)
+        benchmark = sum(min(j.benchmark_share, 1.0) for j in chosen if j.benchmark_share is not None) / len(chosen)
         rows.append(DomainProgress(domain, len(chosen), completion, benchmark))
     return tuple(rows)
 

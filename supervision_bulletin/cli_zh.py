@@ -10,6 +10,7 @@ click's English rather than failing.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 CLICK_MODULES = (
     "click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
@@ -99,7 +100,7 @@ def use_chinese() -> None:
     """Bind click's message functions to the catalogue (idempotent)."""
     for name in CLICK_MODULES:
         try:
-            module = importlib.import_module(name)
+            module: Any = importlib.import_module(name)  # its attributes are replaced below
         except ImportError:  # a module of another platform (click._winconsole) or version
             continue
         if hasattr(module, "_"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Figure:
     kind: Literal["figure"] = "figure"
 
 
-Block = Union[Heading, Paragraph, Table, Figure]
+Block = Heading | Paragraph | Table | Figure
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ def qualitative_status(word: str | None, previous: str | None) -> str:
     return SEVERELY_LAGGING if previous in LAG_STATUSES else LAGGING
 
 
-def judge(indicator: Indicator, month: int, step: int, known: "KnownReports", rules: Rules) -> Judgement | None:
+def judge(indicator: Indicator, month: int, step: int, known: KnownReports, rules: Rules) -> Judgement | None:
     """Judge at the end of ``month`` on what had arrived by then; ``step`` months back is
     the previous cut-off of the same class, judged on what had arrived by its own date.
     None when the indicator owes no report yet (reported quarterly, before March)."""
@@ -240,7 +240,7 @@ class KnownReports:
     as_of: AsOf
 
     @classmethod
-    def of(cls, reports: tuple[Report, ...], as_of: AsOf) -> "KnownReports":
+    def of(cls, reports: tuple[Report, ...], as_of: AsOf) -> KnownReports:
         return cls({(r.indicator_id, r.unit if r.share else "", r.month): r for r in reports}, as_of)
 
     def get(self, indicator: Indicator, month: int) -> Report | None:

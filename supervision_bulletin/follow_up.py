@@ -44,6 +44,12 @@ class NoticeStatus:
         return self.notice.number
 
     @property
+    def deadline(self) -> dt.date:
+        """The answer deadline: every notice is published with one."""
+        assert self.notice.deadline is not None
+        return self.notice.deadline
+
+    @property
     def closing(self) -> Answer | None:
         """The answer that reported the problem fixed."""
         return next((a for a in self.answers if a.rectified), None)

@@ -32,7 +32,7 @@ from supervision_bulletin.load import REPORT_SHEET
 from supervision_bulletin.model import QUALITATIVE_VALUES, Campaign, Indicator, Inputs, Location, Report
 from supervision_bulletin.periods import PeriodError, parse_period
 from supervision_bulletin.problems import ProblemLog
-from supervision_bulletin.sheet_cells import put
+from supervision_bulletin.sheet_cells import first_sheet, put
 from supervision_bulletin.write import publish, staging_folder
 
 FORMS_FOLDER = "forms"
@@ -159,7 +159,7 @@ def last_report(reports: tuple[Report, ...], indicator: Indicator, month: int) -
 
 def form_workbook(campaign: Campaign, form: UnitForm, year: int, month: int, due: dt.date) -> Workbook:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = first_sheet(workbook)
     sheet.title = REPORT_SHEET
     write_heading(sheet, campaign, form.unit, year, month, due)
     for offset, row in enumerate(form.rows):
@@ -280,5 +280,6 @@ def layout(sheet: Worksheet, count: int) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
+    assert sheet.sheet_properties.pageSetUpPr is not None  # a new sheet has its page setup
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

@@ -16,6 +16,7 @@ import os
 import stat
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -110,6 +111,9 @@ def too_far(row: int, column: int) -> str | None:
 class AliasRefused(yaml.composer.ComposerError):
     """An anchor or alias in campaign.yaml; ``problem`` is the user's sentence."""
 
+    problem: str  # both always given (NoAliasLoader), where YAML's errors may have none
+    problem_mark: yaml.Mark
+
 
 class NoAliasLoader(yaml.SafeLoader):
     """YAML's safe loader without anchors and aliases (&name, *name).
@@ -129,7 +133,7 @@ class NoAliasLoader(yaml.SafeLoader):
 
 
 def load_yaml(text: str):
-    return yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=NoAliasLoader)  # a SafeLoader subclass: not yaml's unsafe load
 
 
 def load_yaml_with_rows(text: str) -> tuple[object, dict[tuple, int]]:
@@ -166,7 +170,7 @@ def impossible_date(root) -> Refused:
 
 def node_rows(root) -> dict[tuple, int]:
     rows: dict[tuple, int] = {}
-    pending = [((), root)]
+    pending: list[tuple[tuple, Any]] = [((), root)]
     while pending:  # not recursive: nesting is as deep as the file makes it
         path, node = pending.pop()
         if isinstance(node, yaml.MappingNode):
@@ -180,3 +184,4 @@ def node_rows(root) -> dict[tuple, int]:
             rows[(*path, part)] = at.start_mark.line + 1
             pending.append(((*path, part), value))
     return rows
+

@@ -40,7 +40,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -260,7 +260,7 @@ def table(sheet, header: list[str], rows: Iterable[list], widths: list[int]) -> 
 def summary_sheet(sheet, ledger: Ledger, period_label: str) -> None:
     sheet.title = "汇总"
     counts = ledger.counts()
-    rows = [["生成周期", period_label], ["月报文件数", len(ledger.files)], ["读入数据行", ledger.rows_in]]
+    rows: list[list[Any]] = [["生成周期", period_label], ["月报文件数", len(ledger.files)], ["读入数据行", ledger.rows_in]]
     rows += [[f"其中：{outcome}", count] for outcome, count in counts.items()]
     rows.append(["核对（读入 = 各项之和）", "相符" if ledger.reconciles() else "不符"])
     table(sheet, ["项目", "数量"], rows, [28, 14])

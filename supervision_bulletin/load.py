@@ -19,7 +19,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import openpyxl
 import xlrd
@@ -560,7 +560,7 @@ def excel_unescape(text: str) -> str:
     return _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
 
 
-def refuse_beyond_limits(sheet: str, row: int, column: int) -> None:
+def refuse_beyond_limits(sheet: str | None, row: int, column: int) -> None:
     reason = guard.too_far(row, column)
     if reason:
         raise guard.Refused(reason, sheet)
@@ -575,7 +575,8 @@ def sheet_rows(sheet, data_only: bool = True):
     """
     workbook = sheet.parent
     parser = WorkSheetParser(
-        None, sheet._shared_strings, data_only=data_only, epoch=workbook.epoch,
+        # No source (the stubs want one): rows are fed to parse_row below, parse() never runs.
+        None, sheet._shared_strings, data_only=data_only, epoch=workbook.epoch,  # type: ignore[arg-type]
         date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
     )
     merges: list[str] = []
@@ -624,6 +625,8 @@ def merge_spans(sheet: str, refs: list[str]) -> list[tuple[int, int, int, str]]:
             min_col, min_row, _, max_row = range_boundaries(ref)
         except (TypeError, ValueError):
             continue  # a damaged merge: the cells are read as they are
+        if min_col is None or min_row is None or max_row is None:
+            continue  # whole rows or columns ("A:B"): damaged too
         spans.append((min_row - 1, max_row - 1, min_col - 1, ref))
     return spans
 
@@ -682,11 +685,11 @@ def xls_value(book: xlrd.Book, sheet: xlrd.sheet.Sheet, r: int, c: int) -> Any:
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     if cell.ctype == xlrd.XL_CELL_DATE:
-        return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+        return xlrd.xldate.xldate_as_datetime(cast(float, cell.value), book.datemode)
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return bool(cell.value)
     if cell.ctype == xlrd.XL_CELL_ERROR:
-        return xlrd.error_text_from_code.get(cell.value, "#错误")
+        return xlrd.error_text_from_code.get(cast(int, cell.value), "#错误")  # an error cell holds its code
     return cell.value
 
 
@@ -701,7 +704,7 @@ def read_csv(path: Path, shown_path: str) -> Book:
     text, encoding = decode_text(path.read_bytes())
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
-    cells = []
+    cells: list[list[str | None]] = []
     try:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             filled = [c for c, value in enumerate(row) if value != ""]
@@ -843,7 +846,7 @@ def header_columns(row: list[Any], known: tuple[str, ...], synonyms: dict[str, s
         if name and name not in columns:
             columns[name] = c
             notes.append(f"表头“{value}”按“{name}”读取")
-    for c, key, value in keys:
+    for c, key, _value in keys:
         if c not in columns.values():
             columns.setdefault(key, c)
     return columns, notes
@@ -875,7 +878,7 @@ def report_duplicate_headers(row: list[Any], known: tuple[str, ...], synonyms: d
 
 
 def add_rows(table: RawTable, grid: Grid, cells: list[list[Any]], changes: dict, header_index: int) -> None:
-    blank, footer, unlabeled = [], [], set()
+    blank, footer, unlabeled = [], [], set[int]()
     labeled = set(table.columns.values())
     for r in range(header_index + 1, len(cells)):
         record = cells[r]

@@ -59,7 +59,7 @@ class Period:
         return f"{self.year}年"
 
     @property
-    def previous(self) -> "Period | None":
+    def previous(self) -> Period | None:
         """The previous period of the same kind within the campaign year."""
         if self.index == 1:
             return None

@@ -246,7 +246,7 @@ class CampaignRecord:
             f"INSERT OR REPLACE INTO documents ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", values
         )
 
-    def copy_to(self, path: Path) -> "CampaignRecord":
+    def copy_to(self, path: Path) -> CampaignRecord:
         """A copy of the record to rehearse publications in (a whole-year build composes
         each cut-off after the earlier ones were published, before rendering any)."""
         if self.path.exists():

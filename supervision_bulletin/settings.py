@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -285,7 +286,7 @@ class CampaignSettings(Section):
 
 
 # What a required setting with a problem reads as, so that the other checks can go on.
-UNKNOWN = {"name": "", "year": 0, "issuer": "", "code": "", "recipients": ""}
+UNKNOWN: dict[str, Any] = {"name": "", "year": 0, "issuer": "", "code": "", "recipients": ""}
 
 
 # reading --------------------------------------------------------------------------------
@@ -325,7 +326,7 @@ def string_keys(value: Any) -> Any:
     return value
 
 
-def problem(detail: dict[str, Any], lines: dict[tuple, int]) -> tuple[Location, str]:
+def problem(detail: Mapping[str, Any], lines: dict[tuple, int]) -> tuple[Location, str]:
     """One validation error as the place and the sentence a clerk reads."""
     loc = tuple(detail["loc"])
     kind = detail["type"]
@@ -339,7 +340,8 @@ def problem(detail: dict[str, Any], lines: dict[tuple, int]) -> tuple[Location, 
         return where, unknown_key(keys[:-1], keys[-1])
     if kind == "missing":
         section, key = ".".join(keys[:-1]), keys[-1]
-        title = field_at(loc).title if field_at(loc) is not None else ""
+        info = field_at(loc)
+        title = info.title if info is not None and info.title else ""
         what = f"（{title}）" if title else ""
         return where, f"{section} 中缺少必填项“{key}”{what}" if section else f"缺少必填项“{key}”{what}"
     if kind == SAID:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from openpyxl.cell.cell import Cell
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from supervision_bulletin.values import printable
@@ -25,8 +26,9 @@ FORMULA_LEADS = ("=", "+", "-", "@")
 MAX_CELL_TEXT = 32_767  # Excel's limit: a longer text makes the file "need repair"
 
 
-def put(cell: Cell, value: Any) -> Cell:
+def put(cell: Cell | MergedCell, value: Any) -> Cell:
     """Write ``value``; a string is stored as a string cell whatever it starts with."""
+    assert isinstance(cell, Cell), "a cell hidden by a merge takes no value"
     if not isinstance(value, str):
         cell.value = value
         return cell
@@ -44,3 +46,10 @@ def put_row(sheet: Worksheet, row: int, values: Iterable[Any]) -> None:
     """Row ``row`` (1-based) from its first column on, each cell through ``put``."""
     for column, value in enumerate(values, start=1):
         put(sheet.cell(row, column), value)
+
+
+def first_sheet(workbook: Workbook) -> Worksheet:
+    """The worksheet a new workbook starts with (openpyxl's ``active`` may also be none or a chart sheet)."""
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    return sheet

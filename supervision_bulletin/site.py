@@ -197,8 +197,8 @@ def manifest_entries(out_dir: Path, period: str) -> dict[str, dict]:
 
 def published_files(folder: Path, document: RecordedDocument, entry: dict) -> dict[str, SiteFile]:
     """The document's files, each still what its manifest recorded at publish."""
-    files = entry.get("files") if isinstance(entry.get("files"), dict) else {}
-    sums = entry.get("sha256") if isinstance(entry.get("sha256"), dict) else {}
+    files = recorded if isinstance(recorded := entry.get("files"), dict) else {}
+    sums = recorded if isinstance(recorded := entry.get("sha256"), dict) else {}
     found = {}
     for fmt, name in files.items():
         name = plain_name(str(name), "文件名")

@@ -18,6 +18,7 @@ from supervision_bulletin.load import PLAN_SHEETS, SHARES_SHEET, RawInputs, RawR
 from supervision_bulletin.model import (
     QUALITATIVE_VALUES,
     Campaign,
+    Comparison,
     Indicator,
     Inputs,
     Location,
@@ -48,7 +49,7 @@ from supervision_bulletin.values import (
 
 T = TypeVar("T")
 
-COMPARISONS = {
+COMPARISONS: dict[str, Comparison] = {
     "≥": ">=", ">=": ">=", "以上": ">=", "不低于": ">=", "不少于": ">=",
     "≤": "<=", "<=": "<=", "以内": "<=", "不高于": "<=", "不超过": "<=",
 }
@@ -226,7 +227,7 @@ def check_alias_clashes(units: list[Unit], table: RawTable, log: ProblemLog) -> 
             owner.setdefault(alias, unit.name)
 
 
-def validate_tasks(table: RawTable | None, resolver: "UnitResolver", log: ProblemLog) -> list[Task]:
+def validate_tasks(table: RawTable | None, resolver: UnitResolver, log: ProblemLog) -> list[Task]:
     if table is None or not has_columns(table, TASK_COLUMNS, log):
         return []
     tasks: list[Task] = []
@@ -265,7 +266,7 @@ def declared_indicator_ids(table: RawTable | None) -> set[str]:
 
 
 def validate_indicators(
-    table: RawTable | None, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog, report_every: str = "month"
+    table: RawTable | None, task_ids: set[str], resolver: UnitResolver, log: ProblemLog, report_every: str = "month"
 ) -> list[Indicator]:
     if table is None or not has_columns(table, tuple(c for c in INDICATOR_COLUMNS if c != "目标值"), log):
         return []
@@ -284,7 +285,7 @@ def validate_indicators(
 
 
 def validate_indicator_row(
-    table: RawTable, row: RawRow, task_ids: set[str], resolver: "UnitResolver", log: ProblemLog,
+    table: RawTable, row: RawRow, task_ids: set[str], resolver: UnitResolver, log: ProblemLog,
     report_every: str = "month",
 ) -> Indicator | None:
     at = lambda column: table.location(row.number, column)  # noqa: E731
@@ -348,7 +349,7 @@ def validate_checkpoints(row: RawRow, kind: str, at: Callable[[str], Location], 
     if len(numbers) != 4:
         log.add(at("季度目标"), f"季度目标应为用分号隔开的 4 个累计值，如“20;45;70;100”，这里有 {len(numbers)} 个")
         return None
-    return numbers  # type: ignore[return-value]
+    return numbers
 
 
 # reports ---------------------------------------------------------------------
@@ -478,7 +479,8 @@ def validate_report_row(
         unit = context.resolver.resolve(row.cells["填报单位"], at("填报单位"), log, entry.notes)
         entry.unit = unit or entry.unit
     if indicator_id and all(row.cells.get(column) is None for column in REPORT_INPUT_COLUMNS):
-        return settle_unfilled(entry, log, before)
+        settle_unfilled(entry, log, before)
+        return None
     for column in REPORT_COLUMNS:
         if row.cells.get(column) is None:
             log.add(at(column), f"“{column}”为必填项{REQUIRED_HINTS[column]}")
@@ -685,6 +687,7 @@ def standing_row(group: list[Candidate], log: ProblemLog) -> Candidate | None:
     other = next((f for f in finals if figure(f.report) != figure(first.report)), None)
     if other is not None:
         a, b = first.report, other.report
+        assert b.location is not None  # a report read from a row has its place
         log.add(
             b.location,
             f"指标 {b.indicator_id} 在 {b.month} 月有两个不同的完成值：{b.unit}在本行报“{shown_figure(b)}”，"
@@ -717,6 +720,7 @@ def unit_last_word(rows: list[Candidate], log: ProblemLog) -> Candidate | None:
 
 def report_same_unit_conflict(here: Candidate, there: Candidate, why: str, log: ProblemLog) -> None:
     a, b = here.report, there.report
+    assert a.location is not None  # a report read from a row has its place
     log.add(
         a.location,
         f"指标 {a.indicator_id} 在 {a.month} 月有两个不同的完成值：本行为“{shown_figure(a)}”，{b.location} 为“{shown_figure(b)}”，"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ def read_number(value: Any, measure: str | None = None) -> Reading[float]:
         raise ValueProblem(f"“{value}”不是数字")
     if isinstance(value, (int, float)):
         number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
+        if not math.isfinite(number):  # NaN or ±inf
             raise ValueProblem(f"“{value}”不是数字")
         return Reading(number)
     typed = str(value).strip()

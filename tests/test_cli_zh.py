@@ -46,7 +46,7 @@ def test_every_translation_keeps_the_placeholders():
 
     for english, chinese in CATALOGUE.items():
         assert fields(english) == fields(chinese), english
-    for singular, (one, many) in PLURALS.items():
+    for singular, (one, _many) in PLURALS.items():
         assert fields(singular) == fields(one), singular
 
 

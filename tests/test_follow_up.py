@@ -158,7 +158,7 @@ def test_answer_forms_list_each_units_open_notices(year, tmp_path):
     )
     assert result.exit_code == 0, result.output
     sheet = load_workbook(tmp_path / "forms" / "整改反馈" / "乙局.xlsx")["反馈"]
-    rows = [row for row in sheet.iter_rows(min_row=5, values_only=True)]
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
     assert [row[0] for row in rows] == ["东湖督〔2024〕4号", "东湖督〔2024〕8号", "东湖督〔2024〕12号"]
     assert rows[0][8].startswith("I2 ")  # the indicator behind the notice
     assert not rows[2][8]  # notice 12 was for the unanswered notice alone

@@ -217,7 +217,7 @@ def test_an_empty_form_row_is_unfilled_not_an_error(tmp_path):
 def test_rows_of_a_file_that_cannot_be_used_are_all_rejected(tmp_path):
     cf.make_campaign(tmp_path)
     cf.write_report(tmp_path, "2023-12", [cf.report_row("A1-1", "区行政审批局", 5, None)] * 3)
-    _, ledger, log = ledger_of(tmp_path)
+    _, ledger, _log = ledger_of(tmp_path)
     rejected = [row for row in ledger.rows if row.month == "2023-12"]
     assert [row.outcome for row in rejected] == [REJECTED] * 3
     assert "2023" in rejected[0].reason

@@ -6,7 +6,7 @@ import pytest
 import xlwt
 from openpyxl import Workbook
 
-from supervision_bulletin.load import load_plan, read_report_file
+from supervision_bulletin.load import load_plan, merge_spans, read_report_file
 from supervision_bulletin.problems import ProblemLog
 from tests import campaign_factory as cf
 from tests.intake_fixtures import strip_document_properties
@@ -76,6 +76,10 @@ def test_a_progress_note_merged_across_columns_stays_in_its_column(tmp_path):
     table, _ = read(xlsx(tmp_path / "r.xlsx", rows, prepare=lambda s: s.merge_cells("D2:F2")), tmp_path)
     cells = table.rows[0].cells
     assert (cells["进展情况"], cells["存在问题"], cells["下步措施"]) == ("很长的进展情况", None, None)
+
+
+def test_a_merge_of_whole_columns_is_skipped_as_damaged():
+    assert merge_spans("报表", ["A:B", "1:2", "B2:B4"]) == [(1, 3, 1, "B2:B4")]
 
 
 def test_percent_formatted_cells_are_read_as_shown(tmp_path):

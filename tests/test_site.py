@@ -150,7 +150,7 @@ def test_every_link_resolves_and_every_file_is_reached(which, request):
 
 
 def test_only_publishable_files_are_copied(sample, small):
-    for _, out, site in (sample, small):
+    for _, _out, site in (sample, small):
         files = site_files(site.folder)
         assert not {name for name in files if name.endswith(("intake.xlsx", "manifest.json"))}
         suffixes = {Path(name).suffix for name in files}
@@ -213,7 +213,7 @@ def list_rows_of(site, page):
 
 
 def test_public_settings_decide_what_is_listed(small):
-    _, out, site = small
+    _, _out, site = small
     rows = list_rows_of(site, "index.html")
     kinds = {row["kind"] for row in rows}
     assert kinds == {"notice", "quarterly_bulletin", "half_year_summary"}  # monthly: 依申请公开
@@ -234,7 +234,7 @@ def test_drafts_are_never_on_the_site(small):
 
 
 def test_a_voided_document_leaves_the_site(small, tmp_path):
-    root, out, _ = small
+    root, _out, _ = small
     copy = tmp_path / "ws"
     shutil.copytree(root.parent, copy)
     with sqlite3.connect(copy / "inputs" / "registry.sqlite") as connection:
@@ -304,7 +304,7 @@ def test_index_numbers_come_from_the_prefix_and_the_number(sample, small):
 
 
 def test_index_numbers_are_stable_across_builds(small, tmp_path, renderers):
-    root, out, site = small
+    root, _out, site = small
     first = index_numbers(site)
     copy = tmp_path / "ws"
     shutil.copytree(root.parent, copy)
@@ -379,7 +379,7 @@ def test_the_site_has_a_print_stylesheet(sample):
 
 
 def test_a_file_changed_after_publishing_is_refused_and_the_old_site_kept(small, tmp_path):
-    root, out, _ = small
+    root, _out, _ = small
     copy = tmp_path / "ws"
     shutil.copytree(root.parent, copy)
     before = (copy / "outputs" / "site" / "index.html").read_bytes()

@@ -185,7 +185,7 @@ BAD_INPUTS = {
         ["第2行", "A列“指标编号”", "被 Excel 识别成了日期", "文本"],
     ),
     "the report sheet is hidden": (
-        lambda root: hidden_report_sheet(root),
+        hidden_report_sheet,
         ["reports/2024-09.xlsx", "工作表“填报”被隐藏", "取消隐藏"],
     ),
     "a workbook with neither sheet 填报 nor a report table": (

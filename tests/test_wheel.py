@@ -27,7 +27,7 @@ CHECKOUT = Path(__file__).resolve().parents[1]
 def run(command: list[str | Path], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     result = subprocess.run([str(part) for part in command], cwd=cwd, env=environment, capture_output=True,
-                            text=True, **kwargs)
+                            text=True, check=False, **kwargs)
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
     return result
 

@@ -127,7 +127,7 @@ def test_escalation_follows_the_notices_actually_issued(year):
     for notice in (d for d in documents if d["kind"] == "notice"):
         period = next(p for p in calendar.bulletin_periods(check_campaign(year)) if p.label == notice["folder"])
         previous = calendar.previous_cutoff(check_campaign(year), period)
-        earlier = [d for d in record.published("老城督查", 2023, previous.label)] if previous else []
+        earlier = list(record.published("老城督查", 2023, previous.label)) if previous else []
         sent_before = notice["unit"] in {d.unit for d in earlier if d.kind == "notice"}
         assert notice["escalated"] == sent_before, notice["title"]
 

@@ -37,7 +37,7 @@ def follow_up_section(follow: FollowUp | None, bulletin: bool, next_bulletin: st
     pending = follow.in_state(NOT_DUE)
     if pending:
         blocks.append(Paragraph(
-            "；".join(f"{s.unit}（{s.number}，应于{w.chinese_date(s.notice.deadline)}前反馈）" for s in pending) + "。",
+            "；".join(f"{s.unit}（{s.number}，应于{w.chinese_date(s.deadline)}前反馈）" for s in pending) + "。",
             lead="尚在整改期限内的：",
         ))
     overdue = follow.in_state(OVERDUE)
@@ -68,4 +68,4 @@ def answered_clause(status: NoticeStatus) -> str:
 
 
 def overdue_clause(status: NoticeStatus) -> str:
-    return f"{status.unit}（{status.number}，应于{w.chinese_date(status.notice.deadline)}前反馈，至今未反馈）"
+    return f"{status.unit}（{status.number}，应于{w.chinese_date(status.deadline)}前反馈，至今未反馈）"

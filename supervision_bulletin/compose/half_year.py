@@ -307,6 +307,7 @@ def remaining_sentence(result: CycleResult) -> str:
         indicator = j.indicator
         if indicator.type != "累计" or indicator.is_ceiling or j.value is None or j.status == COMPLETED:
             continue
+        assert indicator.target is not None  # only 定性 indicators have none
         left = indicator.target - j.value
         clauses.append(f"{w.quoted(indicator.name)}尚需完成{w.number(left)}{indicator.measure}（{'、'.join(indicator.units)}）")
     if not clauses:

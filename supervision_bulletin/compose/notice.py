@@ -234,7 +234,7 @@ def submission_item(submissions: Sequence[Submission], result: CycleResult) -> s
 
 def problem_items(unit: UnitResult, result: CycleResult) -> list[Block]:
     items = [judgement_item(j, result.period.kind) for j in lagging(unit)]
-    late = unit.late_or_missing
+    late: Sequence[Submission] = unit.late_or_missing
     # A missing report already shows as 未报送 above; list it again only when
     # it belongs to an earlier month of the period (a quarter has three).
     late = [s for s in late if not (s.missing and s.month == result.period.end_month)]

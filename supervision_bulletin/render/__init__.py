@@ -23,7 +23,7 @@ class Renderers:
     faces: set[str] = field(default_factory=set)
 
     @classmethod
-    def load(cls, templates: Path) -> "Renderers":
+    def load(cls, templates: Path) -> Renderers:
         from supervision_bulletin.render.docx import DocxRenderer
         from supervision_bulletin.render.html import HtmlRenderer
         from supervision_bulletin.render.pdf import PdfRenderer

@@ -75,7 +75,7 @@ class RenderCache:
         self.limit_bytes = limit_bytes
 
     @classmethod
-    def for_user(cls, fingerprint: str) -> "RenderCache":
+    def for_user(cls, fingerprint: str) -> RenderCache:
         """The user's cache: outside any workspace, so neither the outputs handed on nor
         the inputs ever carry it, and shared by the user's workspaces (the key is the content)."""
         folder = os.environ.get(CACHE_VARIABLE) or platformdirs.user_cache_dir("supervision-bulletin", appauthor=False)

@@ -147,8 +147,9 @@ def build_table(word_table: WordTable, table: Table) -> None:
     text_style, header_style = TABLE_TEXT_STYLES[layout.size_pt]
     widths = column_widths(layout)
     tbl = word_table._tbl
-    tbl.remove(tbl.tblPr)
-    tbl.insert(0, parse_xml(table_properties_xml()))
+    # types-lxml has an element's children of its own class; a w:tbl's are not.
+    tbl.remove(tbl.tblPr)  # type: ignore[arg-type]
+    tbl.insert(0, parse_xml(table_properties_xml()))  # type: ignore[arg-type]
     # LibreOffice ignores cell widths unless the grid columns say the same.
     for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths):
         grid_col.set(qn("w:w"), str(width))
@@ -181,7 +182,9 @@ class TableXml:
     docxcompose: a table of plain text refers to no other part."""
 
     def __init__(self, table: Table):
-        word_table = WordTable(CT_Tbl.new_tbl(1 + len(table.rows), len(table.columns), TEXT_WIDTH), None)
+        tbl = CT_Tbl.new_tbl(1 + len(table.rows), len(table.columns), Twips(TEXT_WIDTH))
+        # No parent: only the XML is used, and a table of plain text needs no part.
+        word_table = WordTable(tbl, None)  # type: ignore[arg-type]
         build_table(word_table, table)
         self.xml = etree.tostring(word_table._tbl, encoding="unicode")
 
@@ -202,7 +205,7 @@ def all_blocks(document: OfficialDocument) -> Iterator[Block]:
 
 
 def build_embeds(tpl: DocxTemplate, document: OfficialDocument) -> dict:
-    embeds = {}
+    embeds: dict[Block, TableXml | InlineImage] = {}
     for block in all_blocks(document):
         if block in embeds:
             continue

@@ -266,7 +266,7 @@ class HtmlRenderer:
         )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _default_renderer(templates: Path) -> HtmlRenderer:
     return HtmlRenderer(templates)
 

@@ -134,7 +134,7 @@ class AdvanceTable:
         return advance
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_advances(file: Path, index: int) -> dict[int, float]:
     from fontTools.ttLib import TTFont
 

@@ -68,7 +68,7 @@ _worker_renderers: Renderers | None = None
 
 
 def _adopt(renderers: Renderers) -> None:
-    global _worker_renderers
+    global _worker_renderers  # noqa: PLW0603 - the one per-process state, set once at the worker's start
     _worker_renderers = renderers
 
 
@@ -150,7 +150,8 @@ class Producer:
         for index in range(len(jobs)):
             if index not in ready:
                 produced = next(pending)
-                if self.cache and keys[index] and not produced.findings:
-                    self.cache.store(keys[index], jobs[index].folder, produced.files, produced.faces)
+                key = keys[index]
+                if self.cache and key and not produced.findings:
+                    self.cache.store(key, jobs[index].folder, produced.files, produced.faces)
                 ready[index] = produced
             yield ready.pop(index)

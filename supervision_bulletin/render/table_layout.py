@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Sequence
 
 from supervision_bulletin.document import Table, table_words
 
@@ -91,7 +92,7 @@ def em_to_mm(em: float, size_pt: float) -> float:
     return em * size_pt * MM_PER_PT
 
 
-def minimum_width_mm(header: str, cells: list[str] = (), size_pt: float = TABLE_SIZES_PT[0]) -> float:
+def minimum_width_mm(header: str, cells: Sequence[str] = (), size_pt: float = TABLE_SIZES_PT[0]) -> float:
     """The narrowest column (mm, padding included) that keeps ``header``'s words,
     the figures and the short labels of ``cells`` unbroken at ``size_pt``."""
     em = column_minimum_em(header, list(cells))

@@ -418,7 +418,7 @@ def _corners(run: _Run, origin: Point, loose: tuple[float, float, float, float],
     left, bottom, right, top = loose
     if b or c or (not run.embedded and advance is None):
         return [(left, bottom), (right, top)]
-    if not run.embedded:
+    if not run.embedded and advance is not None:  # always so once past the return above
         left, right = origin[0], origin[0] + a * advance * run.size
     low = origin[1] + d * run.face.descent * run.size
     return [(left, low), (right, low + d * run.size)]
@@ -526,7 +526,8 @@ def _path_shapes(path, to_device: Matrix, height: float) -> list[Shape]:
 
 def _subpaths(path) -> Iterator[tuple[str, list[Point]]]:
     """Each subpath as pdfminer sees it: operators ("m", "l", "c", "h") and their end points."""
-    operators, points = "", []
+    operators = ""
+    points: list[Point] = []
     bezier_points = 0
     x, y = ctypes.c_float(), ctypes.c_float()
     for index in range(pdfium.FPDFPath_CountSegments(path)):

@@ -211,8 +211,8 @@ def table_problems(page: Page) -> Iterator[TableProblem]:
         seen: set[str] = set()
 
         def once(kind: str, cell: Cell, column: int, detail: str) -> Iterator[TableProblem]:
-            if kind not in seen:
-                seen.add(kind)
+            if kind not in seen:  # noqa: B023 - each table's once() runs within its own iteration
+                seen.add(kind)  # noqa: B023
                 yield TableProblem(page.number, f"第{page.number}页表格第{cell.row + 1}行第{column + 1}列", detail)
 
         for column, cell in enumerate(table.header):

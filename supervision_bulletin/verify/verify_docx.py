@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 
 from supervision_bulletin.verify import rules
 from supervision_bulletin.verify.docx_styles import (
@@ -111,7 +112,7 @@ class DocxChecker:
         self.document = Document(str(path))
         self.book = StyleBook(self.document.styles.element)
         self.body = self.document.element.body
-        self.sections = [sect for sect in self.body.iter(qn("w:sectPr"))]
+        self.sections = list(self.body.iter(qn("w:sectPr")))
         self.paragraphs = list(self._body_paragraphs()) + list(self._part_paragraphs())
         self.layout = self._layout()
 
@@ -132,7 +133,7 @@ class DocxChecker:
         for index, element in enumerate(self.body.iter(qn("w:p")), start=1):
             yield Para(element, f"正文第{index}段", "body")
 
-    def parts(self) -> Iterator[tuple[object, str, str]]:
+    def parts(self) -> Iterator[tuple[BaseOxmlElement, str, BaseOxmlElement]]:
         """(sectPr, "header"/"footer", type) → the part's root element, per section."""
         related = self.document.part.related_parts
         for sect in self.sections:
@@ -329,7 +330,7 @@ class DocxChecker:
         if self.layout == "letter":
             yield from self._letter_rules()
             return
-        header = []
+        header: list[Para] = []
         for para in self.paragraphs:
             if para.part != "body":
                 continue
@@ -343,7 +344,7 @@ class DocxChecker:
         if not ruled:
             yield self.finding("", rules.RED_RULE, "版头没有红色分隔线（发文字号段落的红色下框线）")
             return
-        para, side = ruled[0]
+        para, _side = ruled[0]
         left, right = self._indents(para)
         if abs(left) > 20 or abs(right) > 20:
             yield self.finding(

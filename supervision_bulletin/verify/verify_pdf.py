@@ -136,7 +136,7 @@ class Checker:
                 yield self.finding("", rules.BODY_FONT, f"正文字体为{style_name(style)}（应为仿宋）")
 
     def body_size(self) -> Iterator[Finding]:
-        for page, lines in _by_page(self.flow):
+        for _page, lines in _by_page(self.flow):
             wrong = [line for line in lines if abs(line.size - BODY_SIZE) > 0.2]
             if wrong:
                 yield self.finding(
@@ -217,7 +217,7 @@ class Checker:
                 )
 
     def _text_only(self, page: Page) -> bool:
-        lines = [line for line in page.text_lines]
+        lines = list(page.text_lines)
         return page.graphics == 0 and bool(lines) and all(line in self._flow_set for line in lines)
 
     @property
@@ -240,7 +240,7 @@ class Checker:
         return text.startswith("附件：") or (SIGNED_DATE.match(text) is not None and line.x0 > self.geometry.centre)
 
     def characters_per_line(self) -> Iterator[Finding]:
-        for page, pairs in _by_page_pairs(self._full_lines()):
+        for _page, pairs in _by_page_pairs(self._full_lines()):
             wrong = []
             for line, following in pairs:
                 ink = line.ink
@@ -285,7 +285,7 @@ class Checker:
 
     def justified(self) -> Iterator[Finding]:
         right = self.geometry.right
-        for page, pairs in _by_page_pairs(
+        for _page, pairs in _by_page_pairs(
             [(line, following) for line, following in self._full_lines() if following is not None]
         ):
             ragged = [(line, right - line.x1) for line, _ in pairs if abs(right - line.x1) > FLUSH_TOLERANCE]
@@ -538,7 +538,9 @@ class Checker:
     def _page_number(self, page: Page, line: TextLine) -> Iterator[Finding]:
         text = re.sub(r"\s+", "", line.text)
         place = f"第{page.number}页页码"
-        number = int(PAGE_NUMBER_TEXT.match(text).group(1))
+        match = PAGE_NUMBER_TEXT.match(text)
+        assert match is not None  # page_number_line is the line that matches
+        number = int(match.group(1))
         if number != page.number:
             yield self.finding(place, rules.PAGE_NUMBER, f"页码为 {number}（应为 {page.number}）")
         if not (text.startswith("—") and text.endswith("—")):
@@ -703,9 +705,9 @@ def body_flow(doc: PdfLayout) -> list[TextLine]:
 def title_lines(page: Page) -> list[TextLine]:
     """The centred lines right under page 1's header (the document number skipped)."""
     limit = header_limit(page, detect_layout_of_page(page))
-    lines = []
+    lines: list[TextLine] = []
     for line in page.text_lines:
-        if line.top < limit or red_lines(page) and line in red_lines(page):
+        if line.top < limit or (red_lines(page) and line in red_lines(page)):
             continue
         text = re.sub(r"\s+", "", line.text)
         if not lines and (NUMBER_LIKE.search(text) or "〔" in text or text == "征求意见稿"):
@@ -713,7 +715,7 @@ def title_lines(page: Page) -> list[TextLine]:
         centred = abs(line.centre - (BLOCK_LEFT + BLOCK_WIDTH / 2)) <= 3 * MM and line.x0 > BLOCK_LEFT + 8
         if centred and (not lines or line.baseline - lines[-1].baseline < 2 * LINE_PITCH):
             lines.append(line)
-        elif lines or line.size <= BODY_SIZES[1] and not centred:
+        elif lines or (line.size <= BODY_SIZES[1] and not centred):
             break
     return lines
 

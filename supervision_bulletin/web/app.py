@@ -302,8 +302,8 @@ async def forms_make(request: Request) -> Response:
     def make():
         inputs = workspace.inputs()
         if kind == "answers":
-            made = make_answer_forms(inputs, workspace.record, workspace.out_dir, dt.date.today())
-            return made.folder.name, len(made.files)
+            answer_forms = make_answer_forms(inputs, workspace.record, workspace.out_dir, dt.date.today())
+            return answer_forms.folder.name, len(answer_forms.files)
         parsed = parse_month(str(form.get("month") or ""))
         if parsed is None:
             raise ValueError("请选择月份")
@@ -446,7 +446,7 @@ def output_file(request: Request) -> tuple[views.BuiltFolder | None, Path | None
 
 
 async def outputs_file(request: Request) -> Response:
-    folder, path = await run_in_threadpool(output_file, request)
+    _folder, path = await run_in_threadpool(output_file, request)
     if path is None:
         return message_page(request, "找不到文件", "该文件不存在，可能已重新生成，请返回公文列表。", 404, "/build")
     if path.suffix == ".html" and request.query_params.get("view"):
@@ -460,7 +460,7 @@ async def outputs_file(request: Request) -> Response:
 
 async def preview_page(request: Request) -> Response:
     folder, path = await run_in_threadpool(output_file, request)
-    if path is None or path.suffix != ".pdf":
+    if folder is None or path is None or path.suffix != ".pdf":  # a file found is in a folder found
         return message_page(request, "找不到文件", "该 PDF 文件不存在，可能已重新生成，请返回公文列表。", 404, "/build")
     pdfium: Pdfium = request.app.state.pdfium
     pages = await run_in_threadpool(pdfium.pages, path)
@@ -469,7 +469,7 @@ async def preview_page(request: Request) -> Response:
 
 
 async def preview_png(request: Request) -> Response:
-    folder, path = await run_in_threadpool(output_file, request)
+    _folder, path = await run_in_threadpool(output_file, request)
     if path is None or path.suffix != ".pdf":
         return Response(status_code=404)
     pdfium: Pdfium = request.app.state.pdfium

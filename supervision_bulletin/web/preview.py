@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 SCALE = 1.5  # 1.5 × 72 dpi: an A4 page 893 × 1263 px, sharp on a laptop, light to send
 KEEP_PICTURES = 96
@@ -56,7 +57,7 @@ class Pdfium:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
-        self._pictures: OrderedDict[tuple, bytes] = OrderedDict()
+        self._pictures: OrderedDict[tuple, Any] = OrderedDict()  # page counts and pages' PNGs
 
     def _submit(self, function, *args):
         with self._lock:

@@ -54,7 +54,7 @@ class Password:
         self._digest = self._derive(secret)
 
     @classmethod
-    def from_file(cls, path: Path) -> "Password":
+    def from_file(cls, path: Path) -> Password:
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
         except FileNotFoundError:
@@ -87,7 +87,7 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def csrf_ok(request: Request, sent: str | None) -> bool:
+def csrf_ok(request: Request, sent: object) -> bool:  # a form field: text, a file or none
     expected = request.session.get(CSRF_FIELD)
     sent = sent or request.headers.get(CSRF_HEADER)
     return bool(expected and sent) and hmac.compare_digest(str(sent), str(expected))

@@ -54,7 +54,7 @@ _renderers_lock = threading.Lock()
 
 def shared_renderers() -> Renderers:
     """The renderers of this process, set up on first use (fonts, templates, CSS)."""
-    global _renderers
+    global _renderers  # noqa: PLW0603 - one set per process, made on first use
     with _renderers_lock:
         if _renderers is None:
             _renderers = Renderers.load(TEMPLATES)

@@ -54,7 +54,7 @@ def test_every_indicator_narrative_is_in_attachment_two_verbatim(sample):
 
 
 def test_body_quotes_a_few_sentences_per_domain_and_points_to_the_rest(sample):
-    result, document = summary(sample)
+    _result, document = summary(sample)
     leads = [b for b in document.body if isinstance(b, Paragraph) and b.lead in ("主要进展：", "存在问题：", "下步措施：")]
     assert leads
     for paragraph in leads:
@@ -64,7 +64,7 @@ def test_body_quotes_a_few_sentences_per_domain_and_points_to_the_rest(sample):
 
 
 def test_quotes_come_from_the_latest_report_deduplicated(hand):
-    result, document = summary(hand, "2024-H1", Issue(None, dt.date(2024, 7, 8), draft=True))
+    result, _document = summary(hand, "2024-H1", Issue(None, dt.date(2024, 7, 8), draft=True))
     latest = latest_reports(result)
     assert {r.month for r in latest.values()} == {6}
     domain = result.by_domain()["办好民生实事"]

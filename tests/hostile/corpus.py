@@ -57,7 +57,7 @@ class Case:
 
 # the workspace -----------------------------------------------------------------------
 
-MONTHS = {**{m: cf.DEFAULT_MONTHS[6] for m in range(1, 6)}, **cf.DEFAULT_MONTHS}
+MONTHS = {**dict.fromkeys(range(1, 6), cf.DEFAULT_MONTHS[6]), **cf.DEFAULT_MONTHS}
 
 
 def plan_sheets(units=cf.UNITS, tasks=cf.TASKS, indicators=cf.INDICATORS) -> list[Sheet]:

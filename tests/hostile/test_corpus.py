@@ -137,7 +137,7 @@ def unique_files(case: Case, out: Path) -> None:
 
 def ledger_reconciles(case: Case, out: Path) -> None:
     sheet = load_workbook(out / case.command[1] / "intake.xlsx")["汇总"]
-    assert [row for row in sheet.iter_rows(values_only=True) if row[0] and "核对" in row[0]][0][1] == "相符"
+    assert next(row for row in sheet.iter_rows(values_only=True) if row[0] and "核对" in row[0])[1] == "相符"
     details = load_workbook(out / case.command[1] / "intake.xlsx")["逐行明细"]
     text = "".join(str(value) for row in details.iter_rows(values_only=True) for value in row if value)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\ufffe\u200b\u202e]", text)
@@ -162,7 +162,7 @@ def test_ctrl_c_exits_130_in_chinese_and_keeps_the_earlier_outputs(tmp_path):
     assert "读取" in first.decode("utf-8")
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = process.communicate(timeout=120)
     if process.returncode == 0:
         pytest.skip("the build finished before the interrupt arrived")
     text = stderr.decode("utf-8")

@@ -39,7 +39,7 @@ class Sheet:
         self.dimension: str | None = None
         self.after_data = ""  # e.g. <mergeCells>…</mergeCells>
 
-    def cell_at(self, row: int, column: int, value: Any = None, attributes: str = "") -> "Sheet":
+    def cell_at(self, row: int, column: int, value: Any = None, attributes: str = "") -> Sheet:
         self.far_cells.append((row, column, value, attributes))
         return self
 
