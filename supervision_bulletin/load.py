@@ -159,6 +159,9 @@ def load_campaign_yaml(root: Path, log: ProblemLog) -> dict[str, Any]:
     except ValueError as error:  # neither UTF-8 nor GBK
         log.add(Location("campaign.yaml"), str(error))
         return {}
+    except RecursionError:  # thousands of nested brackets: no settings file looks like that
+        log.add(Location("campaign.yaml"), "嵌套层次过深，无法读取：活动设置只需两三层，请检查括号是否成对")
+        return {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None

@@ -250,3 +250,10 @@ def test_read_campaign_without_rows_names_the_key_path():
 def test_the_required_settings_have_a_stand_in_when_wrong():
     required = {name for name, field in CampaignSettings.model_fields.items() if field.is_required()}
     assert required == set(UNKNOWN) == {"name", "year", "issuer", "code", "recipients"}
+
+
+def test_a_file_nested_thousands_deep_is_a_located_problem(tmp_path):
+    (tmp_path / "campaign.yaml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    log = ProblemLog()
+    assert load_campaign_yaml(tmp_path, log) == {}
+    assert any("嵌套层次过深" in str(problem) for problem in log.problems)
