@@ -23,7 +23,6 @@ from supervision_bulletin.resources import SAMPLE_CAMPAIGN
 from supervision_bulletin.web.app import Settings, create_app
 from supervision_bulletin.web.security import Password
 
-
 SAMPLE = SAMPLE_CAMPAIGN
 _TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
