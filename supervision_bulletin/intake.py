@@ -37,16 +37,22 @@ accounted for: ``Ledger.reconciles`` checks it, per file and in total.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from supervision_bulletin.model import Location
-from supervision_bulletin.sheet_cells import put_row
+from supervision_bulletin.sheet_cells import styled
 
 if TYPE_CHECKING:
     from supervision_bulletin.evaluate import Submission
@@ -229,36 +235,108 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def write_ledger(folder: Path, ledger: Ledger, submissions: Iterable[Submission], period_label: str) -> Path:
     """intake.xlsx: summary, every row, every file, and late or missing reports by unit."""
-    workbook = Workbook()
-    summary_sheet(workbook.active, ledger, period_label)
-    rows_sheet(workbook.create_sheet("逐行明细"), ledger)
-    files_sheet(workbook.create_sheet("文件"), ledger)
-    submissions_sheet(workbook.create_sheet("逾期与未报送"), submissions)
     path = folder / LEDGER_FILE
-    workbook.save(path)
+    path.write_bytes(ledger_workbook(ledger, submissions, period_label))
     return path
 
 
-def table(sheet, header: list[str], rows: Iterable[list], widths: list[int]) -> None:
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-    for number, row in enumerate(rows, start=2):
-        put_row(sheet, number, row)  # units' text stays text, never a formula
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = _WRAP
+# A year's build writes the ledger at each of its cut-offs from the same reports:
+# the row and file sheets, nearly all of the workbook, come out the same each time
+# and are written once per run. Later ledgers are written with those two sheets
+# empty and take the first one's, when the content and the style table match.
+_SAME_SHEETS: dict[bytes, dict[str, bytes]] = {}
+_STYLES_PART = "xl/styles.xml"
+
+
+def ledger_workbook(ledger: Ledger, submissions: Iterable[Submission], period_label: str) -> bytes:
+    """The bytes of intake.xlsx."""
+    rows, files = ledger_rows(ledger), ledger_files(ledger)
+    submission_rows = late_or_missing_rows(submissions)
+    key = hashlib.sha256(repr((rows, files)).encode("utf-8")).digest()
+    shared = _SAME_SHEETS.get(key)
+    if shared is not None:
+        data, _ = workbook_bytes(ledger, period_label, [], [], submission_rows)
+        spliced = with_parts(data, shared)
+        if spliced is not None:
+            return spliced
+    data, shared_paths = workbook_bytes(ledger, period_label, rows, files, submission_rows)
+    _SAME_SHEETS.clear()  # one run's reports at a time
+    with ZipFile(io.BytesIO(data)) as archive:
+        _SAME_SHEETS[key] = {name: archive.read(name) for name in (*shared_paths, _STYLES_PART)}
+    return data
+
+
+def workbook_bytes(ledger: Ledger, period_label: str, rows: list[list], files: list[list],
+                   submission_rows: list[list]) -> tuple[bytes, tuple[str, ...]]:
+    """The workbook, and the parts holding its row and file sheets.
+
+    Written in openpyxl's write-only mode: each row goes straight to the file, its
+    cells styled from one prototype per column."""
+    workbook = Workbook(write_only=True)
+    sheets = [workbook.create_sheet(title) for title in ("汇总", "逐行明细", "文件", "逾期与未报送")]
+    summary_sheet(sheets[0], ledger, period_label)
+    rows_sheet(sheets[1], rows)
+    files_sheet(sheets[2], files)
+    submissions_sheet(sheets[3], submission_rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), (sheets[1].path.lstrip("/"), sheets[2].path.lstrip("/"))
+
+
+def with_parts(data: bytes, parts: dict[str, bytes]) -> bytes | None:
+    """The workbook with ``parts`` in place of its own, or None when its style table
+    differs from theirs (their cells' style numbers would then point elsewhere)."""
+    out = io.BytesIO()
+    with ZipFile(io.BytesIO(data)) as source:
+        if source.read(_STYLES_PART) != parts[_STYLES_PART]:
+            return None
+        with ZipFile(out, "w", ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                target.writestr(info, parts.get(info.filename) or source.read(info))
+    return out.getvalue()
+
+
+def table(sheet, header: list[str], rows: Iterable[list], widths: list[int], date_columns: Iterable[int] = ()) -> None:
+    """One sheet: a bold shaded header row, frozen and repeated on each printed page,
+    then the rows wrapped at the top of their cells; ``date_columns`` (1-based) shown
+    as dates. A write-only sheet takes its layout before its first row."""
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.page_setup.orientation = "landscape"  # printed for the file: every column on the page width
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
 
+    heading, text, date = prototypes(sheet)
+    dates = set(date_columns)
+    columns = [date if column in dates else text for column in range(1, len(header) + 1)]
+    sheet.append([styled(heading, title) for title in header])
+    for row in rows:  # units' text stays text, never a formula
+        sheet.append([styled(prototype, value) for prototype, value in zip_longest(columns, row)])
+
+
+def prototypes(sheet) -> tuple:
+    """The header, text and date cells every ledger cell is styled after.
+
+    Every style a ledger can use, text marked with the quote prefix included
+    (sheet_cells.put), is numbered here in one order before any cell is written,
+    so that each ledger numbers its styles alike whatever its rows hold."""
+    heading = WriteOnlyCell(sheet)
+    heading.font, heading.fill = _HEADER_FONT, _HEADER_FILL
+    text = WriteOnlyCell(sheet)
+    text.alignment = _WRAP
+    date = WriteOnlyCell(sheet)
+    date.alignment, date.number_format = _WRAP, "yyyy-mm-dd"
+    for prototype in (heading, text, date):
+        quoted = styled(prototype, None)
+        quoted.quotePrefix = True
+        for cell in (prototype, quoted):
+            _ = cell.style_id  # numbers the style in the workbook's table
+    return heading, text, date
+
 
 def summary_sheet(sheet, ledger: Ledger, period_label: str) -> None:
-    sheet.title = "汇总"
     counts = ledger.counts()
     rows: list[list[Any]] = [["生成周期", period_label], ["月报文件数", len(ledger.files)], ["读入数据行", ledger.rows_in]]
     rows += [[f"其中：{outcome}", count] for outcome, count in counts.items()]
@@ -266,28 +344,21 @@ def summary_sheet(sheet, ledger: Ledger, period_label: str) -> None:
     table(sheet, ["项目", "数量"], rows, [28, 14])
 
 
-def rows_sheet(sheet, ledger: Ledger) -> None:
-    header = ["文件", "工作表", "行", "月份", "指标编号", "填报单位", "完成值（原文）", "读取为", "报送日期", "处理结果", "原因", "规范化处理"]
-    rows = (
+def ledger_rows(ledger: Ledger) -> list[list]:
+    return [
         [
             r.location.file, r.location.sheet or "", r.location.row, r.month, r.indicator_id, r.unit,
             r.typed, r.value, r.submitted, r.outcome, r.reason, "；".join(r.notes),
         ]
         for r in ledger.rows
-    )
-    table(sheet, header, rows, [26, 8, 6, 9, 10, 16, 14, 10, 12, 9, 40, 50])
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=9, max_col=9):
-        cell.number_format = "yyyy-mm-dd"
+    ]
 
 
-def files_sheet(sheet, ledger: Ledger) -> None:
-    header = ["文件", "工作表", "月份", "表头所在行", "数据行数", "说明"]
-    rows = ([f.file, f.sheet or "", f.month, f.header_row, f.rows, "；".join(f.notes)] for f in ledger.files)
-    table(sheet, header, rows, [30, 10, 9, 10, 9, 80])
+def ledger_files(ledger: Ledger) -> list[list]:
+    return [[f.file, f.sheet or "", f.month, f.header_row, f.rows, "；".join(f.notes)] for f in ledger.files]
 
 
-def submissions_sheet(sheet, submissions: Iterable[Submission]) -> None:
-    header = ["单位", "月份", "指标编号", "情况", "截止日期", "报送日期"]
+def late_or_missing_rows(submissions: Iterable[Submission]) -> list[list]:
     rows = []
     for s in sorted(submissions, key=lambda s: (s.unit, s.month, s.indicator_id)):
         if s.missing and s.arrived_later:
@@ -297,7 +368,19 @@ def submissions_sheet(sheet, submissions: Iterable[Submission]) -> None:
         elif s.late:
             state = "未填报送日期，按逾期计" if s.submitted is None else f"逾期 {s.days_late} 个工作日"
             rows.append([s.unit, f"{s.month}月", s.indicator_id, state, s.due, s.submitted])
-    table(sheet, header, rows, [18, 8, 10, 22, 12, 12])
-    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
+    return rows
+
+
+def rows_sheet(sheet, rows: list[list]) -> None:
+    header = ["文件", "工作表", "行", "月份", "指标编号", "填报单位", "完成值（原文）", "读取为", "报送日期", "处理结果", "原因", "规范化处理"]
+    table(sheet, header, rows, [26, 8, 6, 9, 10, 16, 14, 10, 12, 9, 40, 50], date_columns=[9])
+
+
+def files_sheet(sheet, rows: list[list]) -> None:
+    header = ["文件", "工作表", "月份", "表头所在行", "数据行数", "说明"]
+    table(sheet, header, rows, [30, 10, 9, 10, 9, 80])
+
+
+def submissions_sheet(sheet, rows: list[list]) -> None:
+    header = ["单位", "月份", "指标编号", "情况", "截止日期", "报送日期"]
+    table(sheet, header, rows, [18, 8, 10, 22, 12, 12], date_columns=[5, 6])

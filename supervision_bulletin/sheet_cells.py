@@ -9,6 +9,9 @@ through ``put``: text stays text, as typed, marked with Excel's quote prefix
 (the hidden ' a user types before such text), never altered to defuse it.
 The pipeline writes no formulas of its own into cells (the forms' checks are
 data validations, not cells).
+
+A write-only sheet (the ledger's) takes whole rows of cells: ``styled`` makes
+each from a styled prototype, its text set through ``put`` all the same.
 """
 
 from __future__ import annotations
@@ -40,6 +43,13 @@ def put(cell: Cell | MergedCell, value: Any) -> Cell:
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+def styled(prototype: Cell, value: Any) -> Cell:
+    """A new cell of ``prototype``'s sheet with its style (one copy of its style
+    array, instead of a look-up per style attribute), holding ``value`` through ``put``."""
+    style = prototype._style  # type: ignore[attr-defined]  # the style array: public in openpyxl, absent from its stubs
+    return put(Cell(prototype.parent, row=1, column=1, style_array=style), value)
 
 
 def put_row(sheet: Worksheet, row: int, values: Iterable[Any]) -> None:

@@ -278,3 +278,102 @@ def test_the_ledger_keeps_any_text_as_text(sheet, unit, typed, note, tmp_path_fa
         cell = cells[letter]
         assert cell.data_type != "f"
         assert (cell.value or "") == printable(text)
+
+
+# the workbook as written ---------------------------------------------------------------
+
+
+def small_ledger(unit="区统计局") -> Ledger:
+    return Ledger(
+        [IntakeFile("reports/2024-09.xlsx", "填报", "2024-09", 2, 2, notes=["J列没有表头"])],
+        [
+            IntakeRow(Location("reports/2024-09.xlsx", "填报", 3), "2024-09", "1-1", unit, "85%", "85",
+                      dt.date(2024, 10, 4), USED, notes=["百分号"]),
+            IntakeRow(Location("reports/2024-09.xlsx", "填报", 4), "2024-09", "1-2", "=HYPERLINK(\"x\")", "",
+                      outcome=UNFILLED),
+        ],
+    )
+
+
+def late_submissions():
+    from supervision_bulletin.evaluate import Submission
+
+    return [
+        Submission("区统计局", "1-1", 9, dt.date(2024, 10, 9), dt.date(2024, 10, 5), False, days_late=2),
+        Submission("区商务局", "2-1", 9, None, dt.date(2024, 10, 5), True),
+    ]
+
+
+def workbook_facts(path):
+    """What a reader sees of every sheet: values, types and the look of every cell, and the layout."""
+    workbook = load_workbook(path)
+    facts = {"sheets": workbook.sheetnames}
+    for sheet in workbook.worksheets:
+        cells = [
+            (cell.coordinate, cell.value, cell.data_type, cell.quotePrefix, cell.font.b, cell.fill.fgColor.rgb,
+             cell.alignment.wrap_text, cell.alignment.vertical, cell.number_format)
+            for row in sheet.iter_rows() for cell in row
+        ]
+        facts[sheet.title] = (
+            cells, sheet.freeze_panes, sheet.print_title_rows, sheet.page_setup.orientation,
+            {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()},
+        )
+    return facts
+
+
+def test_the_ledger_reads_back_with_its_data_and_layout(tmp_path):
+    path = write_ledger(tmp_path, small_ledger(), late_submissions(), "2024-Q3")
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["汇总", "逐行明细", "文件", "逾期与未报送"]
+    values = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+    assert values["汇总"] == [
+        ("项目", "数量"), ("生成周期", "2024-Q3"), ("月报文件数", 1), ("读入数据行", 2),
+        ("其中：采用", 1), ("其中：被替代", 0), ("其中：未填报", 1), ("其中：退回", 0), ("核对（读入 = 各项之和）", "相符"),
+    ]
+    assert values["逐行明细"] == [
+        ("文件", "工作表", "行", "月份", "指标编号", "填报单位", "完成值（原文）", "读取为", "报送日期", "处理结果", "原因", "规范化处理"),
+        ("reports/2024-09.xlsx", "填报", 3, "2024-09", "1-1", "区统计局", "85%", "85", dt.datetime(2024, 10, 4),
+         USED, None, "百分号"),
+        ("reports/2024-09.xlsx", "填报", 4, "2024-09", "1-2", "=HYPERLINK(\"x\")", None, None, None,
+         UNFILLED, None, None),
+    ]
+    assert values["文件"] == [
+        ("文件", "工作表", "月份", "表头所在行", "数据行数", "说明"),
+        ("reports/2024-09.xlsx", "填报", "2024-09", 2, 2, "J列没有表头"),
+    ]
+    assert values["逾期与未报送"] == [
+        ("单位", "月份", "指标编号", "情况", "截止日期", "报送日期"),
+        ("区商务局", "9月", "2-1", "未报送", dt.datetime(2024, 10, 5), None),
+        ("区统计局", "9月", "1-1", "逾期 2 个工作日", dt.datetime(2024, 10, 5), dt.datetime(2024, 10, 9)),
+    ]
+    rows = workbook["逐行明细"]
+    assert rows.freeze_panes == "A2" and rows.print_title_rows == "$1:$1"
+    assert rows.page_setup.orientation == "landscape" and rows.sheet_properties.pageSetUpPr.fitToPage
+    assert [rows.column_dimensions[letter].width for letter in "AFKL"] == [26, 16, 40, 50]
+    header, first, second = rows[1], rows[2], rows[3]
+    assert all(cell.font.b and cell.fill.fgColor.rgb == "00DDDDDD" for cell in header)
+    assert all(cell.alignment.wrap_text and cell.alignment.vertical == "top" for cell in (*first, *second))
+    assert first[8].number_format == second[8].number_format == "yyyy-mm-dd"  # the empty one too
+    assert (second[5].data_type, second[5].quotePrefix) == ("s", True)  # text, never a formula
+    assert not first[5].quotePrefix
+
+
+def test_a_later_ledger_of_the_same_reports_equals_one_written_afresh(tmp_path, monkeypatch):
+    import supervision_bulletin.intake as intake
+
+    monkeypatch.setattr(intake, "_SAME_SHEETS", {})
+    written = []
+    rows_sheet = intake.rows_sheet
+    monkeypatch.setattr(intake, "rows_sheet", lambda sheet, rows: (written.append(len(rows)), rows_sheet(sheet, rows)))
+    ledger = small_ledger()
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir(), (tmp_path / "c").mkdir(), (tmp_path / "d").mkdir()
+    write_ledger(tmp_path / "a", ledger, [], "2024-Q2")
+    reused = write_ledger(tmp_path / "b", ledger, late_submissions(), "2024-Q3")
+    assert written == [2, 0]  # the row sheet was written once
+    intake._SAME_SHEETS.clear()
+    fresh = write_ledger(tmp_path / "c", ledger, late_submissions(), "2024-Q3")
+    assert written == [2, 0, 2]
+    assert workbook_facts(reused) == workbook_facts(fresh)
+    other = write_ledger(tmp_path / "d", small_ledger(unit="区商务局"), [], "2024-Q3")  # other reports: written anew
+    assert written == [2, 0, 2, 2]
+    assert load_workbook(other)["逐行明细"]["F2"].value == "区商务局"

@@ -18,11 +18,18 @@ rendered file's paragraph properties: the signature and date indents (GB/T 9704
 positions the date relative to the signature's first character) and the issuer
 mark's size when a long name would not fit the 156 mm measure at the template's
 size.
+
+The same document always gives the same bytes: the zip members carry the
+document's issue date (never the time of the build) in a fixed order, and the
+core properties are dated from the document too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -332,6 +339,62 @@ def header_roots(docx) -> list:
     return roots
 
 
+# --- Reproducible files -------------------------------------------------------------
+
+# The earliest time a zip member can carry (DOS time).
+ZIP_EPOCH = dt.datetime(1980, 1, 1)
+CONTENT_TYPES = "[Content_Types].xml"
+_CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def document_time(document: OfficialDocument) -> dt.datetime:
+    """When the document says it was made: its issue date (成文日期) at midnight.
+
+    A document without one is dated from its printed date, else the zip epoch;
+    the build's clock never enters the file."""
+    day = document.issued
+    if day is None:
+        match = _CHINESE_DATE.fullmatch(document.date.strip())
+        if match:
+            try:
+                day = dt.date(*map(int, match.groups()))
+            except ValueError:
+                day = None
+    if day is None or day < ZIP_EPOCH.date():
+        return ZIP_EPOCH
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def date_core_properties(docx, when: dt.datetime) -> None:
+    """docProps/core.xml created and modified: the document's time, not the template's
+    nor the build's (python-docx stamps "now" into a package lacking the part)."""
+    properties = docx.core_properties
+    stamp = when.replace(tzinfo=dt.UTC)
+    properties.created = stamp
+    properties.modified = stamp
+
+
+def member_order(names: Iterable[str]) -> list[str]:
+    """[Content_Types].xml first (as Word writes it), then every part by name."""
+    names = list(names)
+    return ([CONTENT_TYPES] if CONTENT_TYPES in names else []) + sorted(n for n in names if n != CONTENT_TYPES)
+
+
+def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The package rewritten with one fixed time on every member, in a fixed order,
+    and with the attributes that would otherwise follow the machine that wrote it."""
+    stamp = when.timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in member_order(source.namelist()):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0  # as Word writes it, whatever system builds
+            info.external_attr = 0
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
 # --- Rendering -----------------------------------------------------------------------
 
 
@@ -350,9 +413,13 @@ class DocxRenderer:
         context = {"doc": document, "embeds": build_embeds(tpl, document)}
         tpl.render(context, jinja_env=self.environment, autoescape=True)
         self.adjust_to_text(tpl.docx, document)
+        when = document_time(document)
+        date_core_properties(tpl.docx, when)
+        buffer = io.BytesIO()
+        tpl.save(buffer)
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        tpl.save(out_path)
+        out_path.write_bytes(reproducible_zip(buffer.getvalue(), when))
 
     @staticmethod
     def adjust_to_text(docx, document: OfficialDocument) -> None:

@@ -13,10 +13,11 @@ faces actually embedded are read back from the PDF and reported.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import logging
 import unicodedata
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -547,11 +548,7 @@ def _page_fonts(resources, seen: set, found: list) -> None:
                 _page_fonts(xobject.get("/Resources"), seen, found)
 
 
-def embedded_fonts(pdf: bytes | Path | str) -> tuple[EmbeddedFont, ...]:
-    """Every font resource of a PDF with its embedded program's name."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+def _reader_fonts(reader) -> tuple[EmbeddedFont, ...]:
     seen: set = set()
     found: list[EmbeddedFont] = []
     for page in reader.pages:
@@ -559,8 +556,46 @@ def embedded_fonts(pdf: bytes | Path | str) -> tuple[EmbeddedFont, ...]:
     return tuple(found)
 
 
-def inspect_pdf(data: bytes, path: Path | None = None) -> PdfResult:
+@dataclass(frozen=True)
+class ParsedPdf:
+    """pypdf's reading of one PDF's bytes: the reader, its page count and its fonts."""
+
+    reader: object  # a pypdf PdfReader over the bytes; treat as read-only
+    pages: int
+    fonts: tuple[EmbeddedFont, ...]
+
+
+# The renderer reads back every PDF it writes, and the build's check reads the
+# same file again moments later: the same bytes need not be parsed twice (the
+# page tree and the font programs are most of pypdf's time). Keyed by the
+# SHA-256 of the bytes, so a file changed since, even by one byte, is parsed
+# afresh; small, so that a year's build keeps only the files of one cut-off.
+PARSED_CACHE_SIZE = 16
+_PARSED: OrderedDict[bytes, ParsedPdf] = OrderedDict()
+
+
+def parse_pdf(data: bytes) -> ParsedPdf:
+    """The parse of ``data``, made once per content and process."""
     from pypdf import PdfReader
 
-    pages = len(PdfReader(io.BytesIO(data)).pages)
-    return PdfResult(path=path, pages=pages, fonts=embedded_fonts(data))
+    key = hashlib.sha256(data).digest()
+    parsed = _PARSED.get(key)
+    if parsed is not None:
+        _PARSED.move_to_end(key)
+        return parsed
+    reader = PdfReader(io.BytesIO(data))
+    parsed = ParsedPdf(reader, len(reader.pages), _reader_fonts(reader))
+    _PARSED[key] = parsed
+    while len(_PARSED) > PARSED_CACHE_SIZE:
+        _PARSED.popitem(last=False)
+    return parsed
+
+
+def embedded_fonts(pdf: bytes | Path | str) -> tuple[EmbeddedFont, ...]:
+    """Every font resource of a PDF with its embedded program's name."""
+    return parse_pdf(pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()).fonts
+
+
+def inspect_pdf(data: bytes, path: Path | None = None) -> PdfResult:
+    parsed = parse_pdf(data)
+    return PdfResult(path=path, pages=parsed.pages, fonts=parsed.fonts)

@@ -6,7 +6,6 @@ PDF (ours, LibreOffice's, Word's), not only on what our renderer meant to draw.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -315,11 +314,9 @@ def _page(number: int, marks: PageMarks) -> Page:
                 min(tops, default=float("inf")), tuple(_uprights(marks.shapes)))
 
 
-def _fonts(data: bytes) -> dict[str, FontInfo]:
-    from supervision_bulletin.render.pdf import embedded_fonts
-
+def _fonts(embedded) -> dict[str, FontInfo]:
     fonts = {}
-    for font in embedded_fonts(data):
+    for font in embedded:
         fonts[font.base_font] = FontInfo(font.base_font, font.postscript_name, font.embedded)
     return fonts
 
@@ -337,14 +334,19 @@ def _catalog_facts(reader) -> tuple[str, str, str]:
 
 
 def read_pdf(path: Path) -> PdfLayout:
+    """The file as written, read from disk. pypdf's side of it is parsed once per
+    content (render.pdf.parse_pdf): the renderer has just read back the same
+    bytes for their fonts, and a file that differs from those is parsed anew."""
     import pypdfium2
-    from pypdf import PdfReader
+
+    from supervision_bulletin.render.pdf import parse_pdf
 
     data = Path(path).read_bytes()
     # PDFium opens the file first: a damaged one fails there, before pypdf warns about it.
     with pypdfium2.PdfDocument(data) as document:
-        reader = PdfReader(io.BytesIO(data))
+        parsed = parse_pdf(data)
+        reader = parsed.reader
         marks = read_marks(document, font_faces(reader))
     pages = [_page(index, page) for index, page in enumerate(marks, start=1)]
     xmp, lang, title = _catalog_facts(reader)
-    return PdfLayout(Path(path), pages, _fonts(data), xmp, lang, title)
+    return PdfLayout(Path(path), pages, _fonts(parsed.fonts), xmp, lang, title)
