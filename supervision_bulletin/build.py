@@ -33,7 +33,7 @@ from supervision_bulletin.follow_up import (
     points_for_unanswered,
     with_overdue_criticised,
 )
-from supervision_bulletin.intake import ledger_summary, write_ledger
+from supervision_bulletin.intake import LedgerWriter, ledger_summary, write_ledger
 from supervision_bulletin.load import load_inputs
 from supervision_bulletin.model import Inputs, Location
 from supervision_bulletin.periods import Period, PeriodError
@@ -373,6 +373,7 @@ def finish_cutoff(
     out_dir: Path,
     options: BuildOptions,
     progress: Progress,
+    ledgers: LedgerWriter | None = None,
 ) -> BuildResult:
     """The ledger and the manifest beside the files, then the publication: the folder
     swapped in and the numbers taken in one transaction."""
@@ -384,7 +385,7 @@ def finish_cutoff(
     result, campaign = plan.result, inputs.campaign
     extra = {"fonts": list(fonts), "summary": summary(result), "follow_up": follow_up_entries(plan.follow)}
     if inputs.ledger is not None:  # every report row read, and what became of it
-        write_ledger(folder, inputs.ledger, result.submissions, plan.period.label)
+        write_ledger(folder, inputs.ledger, result.submissions, plan.period.label, result.as_of, ledgers)
         extra["intake"] = ledger_summary(inputs.ledger, result.submissions)
     if plan.assessment is not None:
         # The points, for the annual assessment to take without reading the document.
@@ -473,6 +474,7 @@ def build_all(
         renderers = renderers or Renderers.load(TEMPLATES)
         producer = producer_for(renderers, options)
         results: list[BuildResult] = []
+        ledgers = LedgerWriter()  # the year's ledgers share their sheets of report rows
         with contextlib.ExitStack() as stack:
             folders = [stack.enter_context(staging_folder(out_dir, plan.label, clean=index == 0))
                        for index, plan in enumerate(plans)]
@@ -481,7 +483,8 @@ def build_all(
             stack.callback(made.close)  # the workers stop before their folders are removed
             for plan, folder in zip(plans, folders):
                 produced = [next(made) for _ in plan.documents]
-                results.append(finish_cutoff(inputs, record, plan, produced, folder, out_dir, options, progress))
+                results.append(finish_cutoff(inputs, record, plan, produced, folder, out_dir, options, progress,
+                                             ledgers))
                 built(results[-1])
         if producer.cache:
             producer.cache.prune()

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -53,6 +54,7 @@ from openpyxl.utils import get_column_letter
 
 from supervision_bulletin.model import Location
 from supervision_bulletin.sheet_cells import styled
+from supervision_bulletin.write import ZIP_EPOCH, reproducible_zip
 
 if TYPE_CHECKING:
     from supervision_bulletin.evaluate import Submission
@@ -233,46 +235,66 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def write_ledger(folder: Path, ledger: Ledger, submissions: Iterable[Submission], period_label: str) -> Path:
-    """intake.xlsx: summary, every row, every file, and late or missing reports by unit."""
+def write_ledger(folder: Path, ledger: Ledger, submissions: Iterable[Submission], period_label: str,
+                 as_of: dt.date | None = None, writer: LedgerWriter | None = None) -> Path:
+    """intake.xlsx: summary, every row, every file, and late or missing reports by unit.
+    ``as_of``: the cut-off the file is dated with (never the clock); ``writer``: the
+    run's writer, which writes what its ledgers share only once."""
     path = folder / LEDGER_FILE
-    path.write_bytes(ledger_workbook(ledger, submissions, period_label))
+    path.write_bytes((writer or LedgerWriter()).workbook(ledger, submissions, period_label, as_of))
     return path
 
 
-# A year's build writes the ledger at each of its cut-offs from the same reports:
-# the row and file sheets, nearly all of the workbook, come out the same each time
-# and are written once per run. Later ledgers are written with those two sheets
-# empty and take the first one's, when the content and the style table match.
-_SAME_SHEETS: dict[bytes, dict[str, bytes]] = {}
 _STYLES_PART = "xl/styles.xml"
 
 
-def ledger_workbook(ledger: Ledger, submissions: Iterable[Submission], period_label: str) -> bytes:
-    """The bytes of intake.xlsx."""
-    rows, files = ledger_rows(ledger), ledger_files(ledger)
-    submission_rows = late_or_missing_rows(submissions)
-    key = hashlib.sha256(repr((rows, files)).encode("utf-8")).digest()
-    shared = _SAME_SHEETS.get(key)
-    if shared is not None:
-        data, _ = workbook_bytes(ledger, period_label, [], [], submission_rows)
-        spliced = with_parts(data, shared)
-        if spliced is not None:
-            return spliced
-    data, shared_paths = workbook_bytes(ledger, period_label, rows, files, submission_rows)
-    _SAME_SHEETS.clear()  # one run's reports at a time
+class LedgerWriter:
+    """The ledgers of one run. A year's build writes the ledger at each of its cut-offs
+    from the same reports: the row and file sheets, nearly all of the workbook, come
+    out the same each time and are written once. Later ledgers are written with those
+    two sheets empty and take the first one's, when the content and the style table match."""
+
+    def __init__(self) -> None:
+        self._shared: tuple[bytes, dict[str, bytes]] | None = None  # (content key, parts)
+
+    def workbook(self, ledger: Ledger, submissions: Iterable[Submission], period_label: str,
+                 as_of: dt.date | None = None) -> bytes:
+        """The bytes of intake.xlsx, the same for the same content."""
+        rows, files = ledger_rows(ledger), ledger_files(ledger)
+        submission_rows = late_or_missing_rows(submissions)
+        when = dt.datetime.combine(as_of, dt.time()) if as_of else ZIP_EPOCH
+        key = hashlib.sha256(repr((rows, files)).encode("utf-8")).digest()
+        if self._shared is not None and self._shared[0] == key:
+            data, _ = workbook_bytes(ledger, period_label, [], [], submission_rows, when)
+            spliced = with_parts(data, self._shared[1])
+            if spliced is not None:
+                return reproducible_zip(spliced, when, dated_core(spliced, when))
+        data, shared_paths = workbook_bytes(ledger, period_label, rows, files, submission_rows, when)
+        with ZipFile(io.BytesIO(data)) as archive:
+            self._shared = (key, {name: archive.read(name) for name in (*shared_paths, _STYLES_PART)})
+        return reproducible_zip(data, when, dated_core(data, when))
+
+
+CORE_PART = "docProps/core.xml"
+
+
+def dated_core(data: bytes, when: dt.datetime) -> dict[str, bytes]:
+    """The core properties with their modified time set to ``when``: openpyxl stamps
+    the clock into it on saving, whatever the workbook's properties say."""
     with ZipFile(io.BytesIO(data)) as archive:
-        _SAME_SHEETS[key] = {name: archive.read(name) for name in (*shared_paths, _STYLES_PART)}
-    return data
+        core = archive.read(CORE_PART)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return {CORE_PART: re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, core)}
 
 
 def workbook_bytes(ledger: Ledger, period_label: str, rows: list[list], files: list[list],
-                   submission_rows: list[list]) -> tuple[bytes, tuple[str, ...]]:
+                   submission_rows: list[list], when: dt.datetime = ZIP_EPOCH) -> tuple[bytes, tuple[str, ...]]:
     """The workbook, and the parts holding its row and file sheets.
 
     Written in openpyxl's write-only mode: each row goes straight to the file, its
     cells styled from one prototype per column."""
     workbook = Workbook(write_only=True)
+    workbook.properties.created = workbook.properties.modified = when  # the cut-off's, not the clock's
     sheets = [workbook.create_sheet(title) for title in ("汇总", "逐行明细", "文件", "逾期与未报送")]
     summary_sheet(sheets[0], ledger, period_label)
     rows_sheet(sheets[1], rows)

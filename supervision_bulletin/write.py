@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import shutil
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from supervision_bulletin.document import OfficialDocument
 
 FORMATS = ("docx", "pdf", "html")
+CONTENT_TYPES = "[Content_Types].xml"
+ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip member can carry
 
 
 @dataclass
@@ -118,3 +122,27 @@ def write_manifest(folder: Path, data: dict) -> Path:
     path = folder / "manifest.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+# reproducible packages --------------------------------------------------------------
+
+
+def member_order(names: Iterable[str]) -> list[str]:
+    """[Content_Types].xml first (as Word writes it), then every part by name."""
+    names = list(names)
+    return ([CONTENT_TYPES] if CONTENT_TYPES in names else []) + sorted(n for n in names if n != CONTENT_TYPES)
+
+
+def reproducible_zip(data: bytes, when: dt.datetime, replaced: dict[str, bytes] | None = None) -> bytes:
+    """The package rewritten with one fixed time on every member, in a fixed order,
+    and with the attributes that would otherwise follow the machine that wrote it."""
+    stamp = when.timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in member_order(source.namelist()):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0  # as Word writes it, whatever system builds
+            info.external_attr = 0
+            target.writestr(info, (replaced or {}).get(name) or source.read(name))
+    return out.getvalue()

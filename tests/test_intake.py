@@ -361,19 +361,18 @@ def test_the_ledger_reads_back_with_its_data_and_layout(tmp_path):
 def test_a_later_ledger_of_the_same_reports_equals_one_written_afresh(tmp_path, monkeypatch):
     import supervision_bulletin.intake as intake
 
-    monkeypatch.setattr(intake, "_SAME_SHEETS", {})
     written = []
     rows_sheet = intake.rows_sheet
     monkeypatch.setattr(intake, "rows_sheet", lambda sheet, rows: (written.append(len(rows)), rows_sheet(sheet, rows)))
-    ledger = small_ledger()
+    ledger, run = small_ledger(), intake.LedgerWriter()
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir(), (tmp_path / "c").mkdir(), (tmp_path / "d").mkdir()
-    write_ledger(tmp_path / "a", ledger, [], "2024-Q2")
-    reused = write_ledger(tmp_path / "b", ledger, late_submissions(), "2024-Q3")
+    write_ledger(tmp_path / "a", ledger, [], "2024-Q2", writer=run)
+    reused = write_ledger(tmp_path / "b", ledger, late_submissions(), "2024-Q3", writer=run)
     assert written == [2, 0]  # the row sheet was written once
-    intake._SAME_SHEETS.clear()
-    fresh = write_ledger(tmp_path / "c", ledger, late_submissions(), "2024-Q3")
+    fresh = write_ledger(tmp_path / "c", ledger, late_submissions(), "2024-Q3")  # a writer of its own
     assert written == [2, 0, 2]
     assert workbook_facts(reused) == workbook_facts(fresh)
-    other = write_ledger(tmp_path / "d", small_ledger(unit="区商务局"), [], "2024-Q3")  # other reports: written anew
+    assert reused.read_bytes() == fresh.read_bytes()
+    other = write_ledger(tmp_path / "d", small_ledger(unit="区商务局"), [], "2024-Q3", writer=run)  # other reports
     assert written == [2, 0, 2, 2]
     assert load_workbook(other)["逐行明细"]["F2"].value == "区商务局"

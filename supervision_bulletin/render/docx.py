@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -44,6 +43,7 @@ from lxml import etree
 
 from supervision_bulletin.document import Block, Figure, OfficialDocument, Table
 from supervision_bulletin.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM, TableLayout, layout_table
+from supervision_bulletin.write import ZIP_EPOCH, reproducible_zip
 
 TEMPLATE_NAMES = {"standard": "standard.docx", "letter": "letter.docx"}
 
@@ -342,8 +342,6 @@ def header_roots(docx) -> list:
 # --- Reproducible files -------------------------------------------------------------
 
 # The earliest time a zip member can carry (DOS time).
-ZIP_EPOCH = dt.datetime(1980, 1, 1)
-CONTENT_TYPES = "[Content_Types].xml"
 _CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -372,27 +370,6 @@ def date_core_properties(docx, when: dt.datetime) -> None:
     stamp = when.replace(tzinfo=dt.UTC)
     properties.created = stamp
     properties.modified = stamp
-
-
-def member_order(names: Iterable[str]) -> list[str]:
-    """[Content_Types].xml first (as Word writes it), then every part by name."""
-    names = list(names)
-    return ([CONTENT_TYPES] if CONTENT_TYPES in names else []) + sorted(n for n in names if n != CONTENT_TYPES)
-
-
-def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The package rewritten with one fixed time on every member, in a fixed order,
-    and with the attributes that would otherwise follow the machine that wrote it."""
-    stamp = when.timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in member_order(source.namelist()):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # as Word writes it, whatever system builds
-            info.external_attr = 0
-            target.writestr(info, source.read(name))
-    return out.getvalue()
 
 
 # --- Rendering -----------------------------------------------------------------------
