@@ -1,4 +1,4 @@
-"""Build the Word templates templates/docx/standard.docx and letter.docx.
+"""Build the Word templates supervision_bulletin/templates/docx/standard.docx and letter.docx.
 
 The templates are generated rather than hand-edited so that every layout number
 of GB/T 9704-2012 is visible and reviewable here, and so that each Jinja tag

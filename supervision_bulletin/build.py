@@ -79,6 +79,7 @@ class BuildResult:
     findings: tuple[Finding, ...] = ()  # GB/T 9704 findings let through by a non-strict build
     # What a rebuild changed in a cut-off already published (verdicts, voided notices).
     changes: tuple[str, ...] = ()
+    reused: int = 0  # documents whose files were taken from the cache (content unchanged)
 
 
 def check(inputs_dir: Path) -> Inputs:
@@ -401,7 +402,7 @@ def finish_cutoff(
         voided = record.publish(campaign.code, campaign.year, plan.period.label, plan.entries(),
                                 lambda: publish(folder, final))
         changes = rebuild_changes(plan.period, before, list(plan.documents), voided)
-    return BuildResult(final, tuple(written), fonts, result, findings, changes)
+    return BuildResult(final, tuple(written), fonts, result, findings, changes, sum(item.cached for item in produced))
 
 
 def publication(period: Period, document: OfficialDocument, serials: dict[str, int]) -> Publication:

@@ -247,7 +247,8 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
             waiting=tell_waiting,
         )
     warn_about_calendar_of(built)
-    click.secho(f"已生成 {len(built.documents)} 份公文，位于 {built.folder}{'。' if quiet else '：'}", fg="green")
+    click.secho(f"已生成 {len(built.documents)} 份公文{reused_note(built.reused)}，位于 {built.folder}"
+                f"{'。' if quiet else '：'}", fg="green")
     for item in () if quiet else built.documents:
         number = item.document.number or "（征求意见稿，无文号）"
         click.echo(f"  {number}  {item.document.title}")
@@ -257,6 +258,10 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
         click.echo("使用字体：" + "；".join(built.fonts))
     warn_about_changes(built)
     warn_about_findings(built)
+
+
+def reused_note(reused: int) -> str:
+    return f"（其中 {reused} 份内容未变，沿用上次生成的文件）" if reused else ""
 
 
 def year_progress(quiet: bool):
@@ -306,7 +311,9 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
     if results:
         warn_about_calendar_of(results[0])
     documents = sum(len(r.documents) for r in results)
-    click.secho(f"已生成 {len(results)} 个周期的 {documents} 份公文，位于 {out_dir}{'。' if quiet else '：'}", fg="green")
+    reused = reused_note(sum(r.reused for r in results))
+    click.secho(f"已生成 {len(results)} 个周期的 {documents} 份公文{reused}，位于 {out_dir}{'。' if quiet else '：'}",
+                fg="green")
     for result in () if quiet else results:
         notices = sum(1 for item in result.documents if item.document.kind == "notice")
         main = result.documents[0].document
