@@ -178,7 +178,7 @@ def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str)
     return month
 
 
-@main.command(name="forms", options_metavar="[选项]")
+@main.command(name="forms", options_metavar="[选项]", short_help="生成各责任单位某月的填报表（预填指标、目标和序时进度），或督办通知的反馈表。")
 @click.argument("month", callback=parse_month_argument, metavar="月份")
 @inputs_option
 @out_option("输出文件夹，填报表写入其下的 forms/月份/")
@@ -368,7 +368,7 @@ def numbers_command(inputs_dir: Path) -> None:
     click.echo(f"共 {len(documents)} 个文号，其中已作废 {voided} 个（作废的文号不再使用）。", err=True)
 
 
-@main.command(name="site", options_metavar="[选项]")
+@main.command(name="site", options_metavar="[选项]", short_help="把该年已发布（未作废）的公文生成可放到政府网站的静态网站 site/。")
 @click.argument("year", type=click.IntRange(2000, 2100), metavar="年度")
 @inputs_option
 @out_option("存放各周期公文的输出文件夹，网站写入其下的 site/")

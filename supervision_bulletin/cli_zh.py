@@ -4,13 +4,19 @@ click marks every message it prints for translation with gettext's ``_`` and
 ``ngettext``, looked up in each of its modules at call time. The users of this
 tool read Chinese whatever the machine's locale, so ``use_chinese`` binds those
 names, in click's modules, to this catalogue; an unknown message falls back to
-click's English rather than failing.
+click's English rather than failing. Help is wrapped by terminal columns (a
+Chinese character is two), so it fits an 80-column terminal.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
+from collections.abc import Iterable
 from typing import Any
+
+import click
+from rich.cells import cell_len
 
 CLICK_MODULES = (
     "click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
@@ -107,3 +113,102 @@ def use_chinese() -> None:
             module._ = translate
         if hasattr(module, "ngettext"):
             module.ngettext = translate_plural
+    click.Context.formatter_class = ChineseHelpFormatter
+
+
+# help text -------------------------------------------------------------------------
+
+# Never at the start of a line (the rule of Chinese typesetting the help follows).
+NO_LINE_START = frozenset("，。、；：？！）》」』”’…%]")
+NO_LINE_END = frozenset("（《「『“‘[")
+_TOKENS = re.compile(r"[A-Za-z0-9_\-./:=\[\]<>@'\"+]+|\s+|.")
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two (rich measures as terminals draw)."""
+    return cell_len(text)
+
+
+def joined_paragraph(lines: list[str]) -> str:
+    """A docstring paragraph as one line: no space is put between Chinese characters."""
+    text = ""
+    for line in (line.strip() for line in lines):
+        if text and line and (cell_len(text[-1]) == 2 or cell_len(line[0]) == 2):
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, broken between Chinese characters or at
+    spaces, never inside a Latin word or figure, never before closing punctuation."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(text):
+        if cell_width(line + token) <= width or not line.strip():
+            line += token
+        elif token.isspace():
+            lines.append(line.rstrip())
+            line = ""
+        elif token in NO_LINE_START and len(line) > 1:
+            # The character before it goes along, with any closing marks between them.
+            split = len(line) - 1
+            while split > 1 and line[split] in NO_LINE_START:
+                split -= 1
+            lines.append(line[:split].rstrip())
+            line = line[split:] + token
+        else:
+            kept = line.rstrip()
+            carried = kept[-1] if kept and kept[-1] in NO_LINE_END and len(kept) > 1 else ""
+            lines.append(kept[: len(kept) - len(carried)].rstrip())
+            line = carried + token
+    lines.append(line.rstrip())
+    return lines
+
+
+def paragraphs(text: str) -> list[str]:
+    blocks, current = [], []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append(joined_paragraph(current))
+            current = []
+    if current:
+        blocks.append(joined_paragraph(current))
+    return blocks
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """click's help, measured in terminal columns rather than characters, so that
+    Chinese help fits the terminal's width (80 columns by default) instead of
+    running past it by as many columns as it has Chinese characters."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        width = max(self.width - self.current_indent, 20)
+        blocks = [[indent + line for line in wrap_cells(block, width)] for block in paragraphs(text)]
+        self.write("\n\n".join("\n".join(block) for block in blocks))
+        self.write("\n")
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_col = min(max((cell_width(first) for first, _ in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if cell_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - cell_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            width = max(self.width - first_col - self.current_indent, 10)
+            lines = [line for block in paragraphs(second) for line in wrap_cells(block, width)] or [""]
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")

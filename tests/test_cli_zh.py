@@ -64,3 +64,24 @@ def test_init_empty_gives_a_blank_campaign_that_check_explains(tmp_path):
     checked = CliRunner().invoke(main, ["check", "--inputs", str(inputs)])
     assert checked.exit_code == 1
     assert "工作表“单位”中还没有任何单位" in checked.output and "工作表“指标”中还没有任何指标" in checked.output
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in main.commands)])
+def test_every_help_fits_80_columns_counting_chinese_characters_as_two(command):
+    from rich.cells import cell_len
+
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80, "\n".join(line for line in lines if cell_len(line) > 80)
+    assert not [line for line in lines if line.rstrip().endswith(("（", "[", "“"))]
+    assert not [line for line in lines if line.lstrip().startswith(("，", "。", "、", "）"))]
+
+
+def test_chinese_help_is_wrapped_between_characters_and_never_inside_a_latin_word():
+    from supervision_bulletin.cli_zh import wrap_cells
+
+    lines = wrap_cells("按 GB/T 9704-2012 核验生成的 Word 和 PDF：strict 发现问题即不发布", 20)
+    assert all(len(line.encode("gbk")) <= 20 for line in lines)
+    assert "".join(lines).replace(" ", "") == "按GB/T9704-2012核验生成的Word和PDF：strict发现问题即不发布"
+    assert any("9704-2012" in line for line in lines) and any("Word" in line for line in lines)
