@@ -14,21 +14,22 @@ passed as FontProperties and settings as a local rc_context.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import io
+import json
 import re
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-import matplotlib
-from matplotlib.figure import Figure as MplFigure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import PercentFormatter
-
 from supervision_bulletin.evaluate import Judgement
 from supervision_bulletin.fonts import default_font_set
+from supervision_bulletin.memo import file_stamp, remembered
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
     from matplotlib.typing import RcKeyType
 
 MM_PER_INCH = 25.4
@@ -101,9 +102,34 @@ def completion_chart(
     width_mm: float = 150.0,
     font_file: Path | None = None,
 ) -> Chart:
-    """Horizontal bars, two per domain (completion, benchmark), domains top to bottom."""
-    font = FontProperties(fname=str(font_file or hei_font()), size=LABEL_SIZE)
-    small = FontProperties(fname=str(font_file or hei_font()), size=LABEL_SIZE - 1)
+    """Horizontal bars, two per domain (completion, benchmark), domains top to bottom.
+
+    Drawn once for given figures, labels and font, then kept between runs: a
+    rebuild whose figures did not change reuses the picture (memo.py)."""
+    font_path = Path(font_file or hei_font())
+    labels = (completion_label, benchmark_label, empty_label)
+    parts = ["completion", [dataclasses.asdict(row) for row in rows], labels, width_mm,
+             file_stamp(font_path), metadata.version("matplotlib"), repr(sorted(RC.items()))]
+
+    def drawn() -> bytes:
+        chart = draw_completion_chart(rows, labels, width_mm, font_path)
+        return json.dumps({"svg": chart.svg, "png": base64.b64encode(chart.png).decode(), "width_mm": width_mm}).encode()
+
+    stored = json.loads(remembered("charts", parts, drawn))
+    return Chart(stored["svg"], base64.b64decode(stored["png"]), stored["width_mm"])
+
+
+def draw_completion_chart(rows: Sequence[DomainProgress], labels: tuple[str, str, str], width_mm: float,
+                          font_path: Path) -> Chart:
+    # matplotlib (and numpy) load here, only when a chart is really drawn.
+    import matplotlib
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.font_manager import FontProperties
+
+    completion_label, benchmark_label, empty_label = labels
+    font_file = font_path
+    font = FontProperties(fname=str(font_file), size=LABEL_SIZE)
+    small = FontProperties(fname=str(font_file), size=LABEL_SIZE - 1)
     height_mm = 24 + 13 * max(len(rows), 1)
     with matplotlib.rc_context(RC):
         figure = MplFigure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH))
@@ -134,6 +160,8 @@ def draw_bars(axes, rows, font, small, completion_label, benchmark_label, empty_
     axes.invert_yaxis()  # the plan's first domain on top, as in the text
     axes.set_xlim(0, 1.18)
     axes.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    from matplotlib.ticker import PercentFormatter
+
     axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     for label in axes.get_xticklabels():
         label.set_fontproperties(small)

@@ -15,6 +15,7 @@ stand-ins, so only an exact name in ``fc-list`` proves a face is really there.
 from __future__ import annotations
 
 import functools
+import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -332,6 +333,17 @@ def face_characters(face: ResolvedFace) -> frozenset[int]:
     return frozenset(TTFont(str(face.file), fontNumber=face.index, lazy=True).getBestCmap())
 
 
+def remembered_characters(face: ResolvedFace) -> frozenset[int]:
+    """The face's characters, read from its file once and then kept between runs
+    (reading a CJK face's character map takes about 0.1 s)."""
+    from supervision_bulletin.memo import file_stamp, remembered
+
+    def encoded() -> bytes:
+        return json.dumps(sorted(face_characters(face))).encode()
+
+    return frozenset(json.loads(remembered("fonts", [*file_stamp(face.file), face.index], encoded)))
+
+
 @functools.lru_cache(maxsize=1)
 def printable_characters() -> frozenset[int] | None:
     """Code points every role can print, from its own face or its fallback face.
@@ -345,7 +357,7 @@ def printable_characters() -> frozenset[int] | None:
         font_set = default_font_set()
     except (FontNotFoundError, OSError):
         return None
-    per_face = {(face.file, face.index): face_characters(face) for face in font_set.all_faces()}
+    per_face = {(face.file, face.index): remembered_characters(face) for face in font_set.all_faces()}
 
     def of(face: ResolvedFace) -> frozenset[int]:
         return per_face[(face.file, face.index)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -13,22 +12,54 @@ from supervision_bulletin.filenames import safe_stem
 from supervision_bulletin.write import FORMATS, WrittenDocument
 
 
-@dataclass
 class Renderers:
-    """The format renderers of one build, set up once (templates, fonts, CSS)."""
+    """The format renderers of one build, each set up once (templates, fonts, CSS).
 
-    docx: Any
-    html: Any
-    pdf: Any
-    faces: set[str] = field(default_factory=set)
+    ``load`` sets each one up when it is first used: a build whose documents all
+    come from the cache never pays for WeasyPrint's fonts and style sheets."""
+
+    def __init__(self, docx: Any = None, html: Any = None, pdf: Any = None, templates: Path | None = None):
+        if templates is None and None in (docx, html, pdf):
+            raise ValueError("Renderers needs its three renderers or the templates to make them from")
+        self._docx, self._html, self._pdf = docx, html, pdf
+        self.templates = templates
+        self.faces: set[str] = set()
 
     @classmethod
     def load(cls, templates: Path) -> Renderers:
-        from supervision_bulletin.render.docx import DocxRenderer
-        from supervision_bulletin.render.html import HtmlRenderer
-        from supervision_bulletin.render.pdf import PdfRenderer
+        return cls(templates=Path(templates))
 
-        return cls(DocxRenderer(templates / "docx"), HtmlRenderer(templates / "html"), PdfRenderer(templates / "html"))
+    @property
+    def docx(self) -> Any:
+        if self._docx is None:
+            from supervision_bulletin.render.docx import DocxRenderer
+
+            self._docx = DocxRenderer(self._templates("docx"))
+        return self._docx
+
+    @property
+    def html(self) -> Any:
+        if self._html is None:
+            from supervision_bulletin.render.html import HtmlRenderer
+
+            self._html = HtmlRenderer(self._templates("html"))
+        return self._html
+
+    @property
+    def pdf(self) -> Any:
+        if self._pdf is None:
+            from supervision_bulletin.render.pdf import PdfRenderer
+
+            self._pdf = PdfRenderer(self._templates("html"))
+        return self._pdf
+
+    def _templates(self, kind: str) -> Path:
+        assert self.templates is not None
+        return self.templates / kind
+
+    def prepare(self) -> None:
+        """Set every renderer up now: before worker processes fork, so each starts warm."""
+        self.docx, self.html, self.pdf  # noqa: B018 - the properties load them
 
     def write_all(self, document: OfficialDocument, folder: Path) -> WrittenDocument:
         written, faces = self.render_files(document, folder)
@@ -61,17 +92,30 @@ class Renderers:
     def fingerprint(self) -> str:
         """What the files are made from besides the document: the templates, style
         sheets and fonts, and the versions of this package and its renderers. A
-        cached document is reused only under the same fingerprint."""
+        cached document is reused only under the same fingerprint. Read without
+        setting up a renderer that is not set up yet."""
+        from supervision_bulletin.fonts import default_font_set
+
         digest = hashlib.sha256()
         for name in ("supervision-bulletin", "weasyprint", "docxtpl", "python-docx", "pydyf", "fonttools"):
             digest.update(f"{name}={installed_version(name)}\n".encode())
-        for layout, data in sorted(getattr(self.docx, "template_bytes", {}).items()):
+        if self._docx is not None:
+            templates = sorted(self._docx.template_bytes.items())
+        else:
+            from supervision_bulletin.render.docx import TEMPLATE_NAMES
+
+            templates = sorted((layout, (self._templates("docx") / name).read_bytes())
+                               for layout, name in TEMPLATE_NAMES.items())
+        for layout, data in templates:
             digest.update(layout.encode() + hashlib.sha256(data).digest())
-        for folder in {Path(self.html.templates), Path(self.pdf.html.templates)}:
+        folders = {Path(self._html.templates) if self._html is not None else self._templates("html"),
+                   Path(self._pdf.html.templates) if self._pdf is not None else self._templates("html")}
+        for folder in sorted(folders):
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 digest.update(str(path.relative_to(folder)).encode() + hashlib.sha256(path.read_bytes()).digest())
-        digest.update(getattr(self.pdf, "extra_css", "").encode())
-        for face in self.pdf.font_set.all_faces():
+        digest.update((self._pdf.extra_css if self._pdf is not None else "").encode())
+        font_set = self._pdf.font_set if self._pdf is not None else default_font_set()
+        for face in font_set.all_faces():
             stat = Path(face.file).stat()
             digest.update(f"{face.role}:{face.file}:{face.index}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
         return digest.hexdigest()

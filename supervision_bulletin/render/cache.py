@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from supervision_bulletin.memo import CACHE_VARIABLE, user_cache_folder
 from supervision_bulletin.write import sha256
 
-CACHE_VARIABLE = "BULLETIN_CACHE_DIR"  # else the system's cache folder for this program
+__all__ = ["CACHE_VARIABLE", "Hit", "RenderCache", "canonical", "document_digest"]
+
 ENTRY_FILE = "entry.json"
 LIMIT_BYTES = 300 * 1024 * 1024  # about ten sample years of documents
 
@@ -78,8 +78,7 @@ class RenderCache:
     def for_user(cls, fingerprint: str) -> RenderCache:
         """The user's cache: outside any workspace, so neither the outputs handed on nor
         the inputs ever carry it, and shared by the user's workspaces (the key is the content)."""
-        folder = os.environ.get(CACHE_VARIABLE) or platformdirs.user_cache_dir("supervision-bulletin", appauthor=False)
-        return cls(Path(folder) / "documents", fingerprint)
+        return cls(user_cache_folder() / "documents", fingerprint)
 
     def key(self, document: Any) -> str:
         return hashlib.sha256(f"{self.fingerprint}\n{document_digest(document)}".encode()).hexdigest()

@@ -110,6 +110,7 @@ class Producer:
         if not missing:
             yield from (ready[index] for index in range(len(jobs)))
             return
+        self.renderers.prepare()  # here, before any fork: each worker starts with them set up
         workers = worker_count(len(missing))
         if workers == 1:
             made = (self._made_here(job) for _, job, _ in missing)

@@ -1,0 +1,54 @@
+"""Results worth keeping between runs, in the user's cache folder.
+
+Some results depend only on files that rarely change (the characters the
+installed fonts can print, a chart drawn from a cut-off's figures) and take a
+noticeable part of a second to work out. They are kept here under a key made of
+everything they depend on, so a changed input is a new key, never a stale answer.
+Each file starts with the SHA-256 of its content: a damaged one is worked out again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import platformdirs
+
+CACHE_VARIABLE = "BULLETIN_CACHE_DIR"  # else the system's cache folder for this program
+
+
+def user_cache_folder() -> Path:
+    return Path(os.environ.get(CACHE_VARIABLE) or platformdirs.user_cache_dir("supervision-bulletin", appauthor=False))
+
+
+def key_of(parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def file_stamp(path: Path) -> list[Any]:
+    """What identifies a file's content cheaply: its path, size and modification time."""
+    stat = Path(path).stat()
+    return [str(path), stat.st_size, stat.st_mtime_ns]
+
+
+def remembered(kind: str, parts: Any, make: Callable[[], bytes]) -> bytes:
+    """``make()``'s bytes, kept under ``kind`` by the key of ``parts`` (JSON-able)."""
+    path = user_cache_folder() / kind / key_of(parts)
+    try:
+        stored = path.read_bytes()
+        if hashlib.sha256(stored[32:]).digest() == stored[:32]:
+            return stored[32:]
+    except OSError:
+        pass
+    data = make()
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    try:  # a cache that cannot be written only costs time next run
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(hashlib.sha256(data).digest() + data)
+        partial.replace(path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return data
