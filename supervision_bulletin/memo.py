@@ -9,6 +9,7 @@ Each file starts with the SHA-256 of its content: a damaged one is worked out ag
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -50,5 +51,6 @@ def remembered(kind: str, parts: Any, make: Callable[[], bytes]) -> bytes:
         partial.write_bytes(hashlib.sha256(data).digest() + data)
         partial.replace(path)
     except OSError:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return data
