@@ -569,8 +569,8 @@ class ParsedPdf:
 # same file again moments later: the same bytes need not be parsed twice (the
 # page tree and the font programs are most of pypdf's time). Keyed by the
 # SHA-256 of the bytes, so a file changed since, even by one byte, is parsed
-# afresh; small, so that a year's build keeps only the files of one cut-off.
-PARSED_CACHE_SIZE = 16
+# afresh; one entry, the file just written: a large parsed PDF is large.
+PARSED_CACHE_SIZE = 1
 _PARSED: OrderedDict[bytes, ParsedPdf] = OrderedDict()
 
 
