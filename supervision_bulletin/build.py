@@ -336,7 +336,7 @@ def plan_cutoff(inputs: Inputs, record: CampaignRecord, period: Period, options:
     campaign = inputs.campaign
     issue_date = options.issue_date or calendar.default_issue_date(campaign, period.end_month)
     as_of = as_of_dates(inputs, record, period, issue_date)
-    progress(f"评判 {len(inputs.plan.indicators)} 项指标……")
+    progress(f"{period.label}：评判 {len(inputs.plan.indicators)} 项指标并成文……")
     result, follow = judged_with_follow_up(inputs, record, period, as_of)
     numbers = record.plan_numbers(campaign.code, campaign.year)
 
