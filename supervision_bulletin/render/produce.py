@@ -126,7 +126,7 @@ class Producer:
             return
         self.renderers.prepare()  # here, before any fork: each worker starts with them set up
         workers = worker_count(len(missing))
-        if workers == 1:
+        if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():  # Windows: no fork, one process
             made = (self._made_here(job) for _, job, _ in missing)
             yield from self._in_order(jobs, ready, missing, made)
             return
