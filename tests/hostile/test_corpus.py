@@ -153,8 +153,9 @@ def test_ctrl_c_exits_130_in_chinese_and_keeps_the_earlier_outputs(tmp_path):
     root = cf.make_campaign(tmp_path / "inputs")
     out = tmp_path / "outputs"
     before = earlier_outputs(out)
+    # --no-cache: a document another test made would be copied in a moment, leaving nothing to interrupt.
     command = [sys.executable, "-c", "from supervision_bulletin.cli import main; main()", "build", "2024-Q3",
-               "--inputs", str(root), "--out", str(out)]
+               "--inputs", str(root), "--out", str(out), "--no-cache"]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
     # Interrupted once it is under way: the first progress line is on stderr.
