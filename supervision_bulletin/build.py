@@ -13,7 +13,7 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generator
+from typing import Callable, Generator, Iterable, Iterator
 
 from supervision_bulletin import calendar
 from supervision_bulletin.assessment import Checkpoint, YearAssessment, assess_year, assessment_entries
@@ -359,9 +359,9 @@ def producer_for(renderers: Renderers, options: BuildOptions) -> Producer:
     return Producer(renderers, cache)
 
 
-def produced_with_progress(producer: Producer, jobs: list[Job], progress: Progress) -> Generator[Produced, None, None]:
-    for job, produced in zip(jobs, producer.produce(jobs)):
-        progress(f"《{job.document.title}》{'未变，沿用上次生成的文件' if produced.cached else '已生成并核验'}")
+def produced_with_progress(producer: Producer, jobs: Iterable[Job], progress: Progress) -> Generator[Produced, None, None]:
+    for produced in producer.produce(jobs):
+        progress(f"《{produced.document.title}》{'未变，沿用上次生成的文件' if produced.cached else '已生成并核验'}")
         yield produced
 
 
@@ -457,10 +457,11 @@ def build_all(
     build (for a progress bar), ``built`` each finished one, ``progress`` each step.
 
     Each cut-off reads what the ones before it published (numbers, notices,
-    answers), so they are composed in order, first against a rehearsal copy of the
-    record; then every document of the year is rendered at once over the worker
-    processes, and the cut-offs are published in order into the real record, which
-    thereby takes exactly the numbers the rehearsal planned. A failure stops at its
+    answers), so they are composed in order against a rehearsal copy of the
+    record; each one's documents go to the worker processes as soon as it is
+    composed, while the next is composed. The cut-offs are then published in order
+    into the real record, which thereby takes exactly the numbers the rehearsal
+    planned. A failure stops at its
     cut-off: the ones before it are published, it and the later ones are not."""
     with build_lock(inputs_dir, waiting):
         progress("读取并校验输入文件……")
@@ -471,41 +472,48 @@ def build_all(
         started(periods)
         record = CampaignRecord(inputs_dir / RECORD_FILE)
         record.ensure_intact(out_dir, inputs.campaign.code, inputs.campaign.year)
-        plans = rehearsed_plans(inputs, record, periods, options, progress)
         renderers = renderers or Renderers.load(TEMPLATES)
         producer = producer_for(renderers, options)
         results: list[BuildResult] = []
         ledgers = LedgerWriter()  # the year's ledgers share their sheets of report rows
+        plans: list[CutoffPlan] = []
+        folders: list[Path] = []
         with contextlib.ExitStack() as stack:
-            folders = [stack.enter_context(staging_folder(out_dir, plan.label, clean=index == 0))
-                       for index, plan in enumerate(plans)]
-            jobs = [Job(document, folder) for plan, folder in zip(plans, folders) for document in plan.documents]
-            made = produced_with_progress(producer, jobs, progress)
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bulletin-rehearsal-")))
+            staging = stack.enter_context(contextlib.ExitStack())
+
+            def jobs() -> Iterator[Job]:
+                for plan in rehearsed_plans(inputs, record.copy_to(scratch / RECORD_FILE), periods, options, progress):
+                    folders.append(staging.enter_context(staging_folder(out_dir, plan.label, clean=not plans)))
+                    plans.append(plan)
+                    yield from (Job(document, folders[-1]) for document in plan.documents)
+
+            made = produced_with_progress(producer, jobs(), progress)
             stack.callback(made.close)  # the workers stop before their folders are removed
-            for plan, folder in zip(plans, folders):
-                produced = [next(made) for _ in plan.documents]
-                results.append(finish_cutoff(inputs, record, plan, produced, folder, out_dir, options, progress,
-                                             ledgers))
-                built(results[-1])
+            done: list[Produced] = []
+            for produced in made:  # every cut-off is composed before the first document comes back
+                done.append(produced)
+                plan, folder = plans[len(results)], folders[len(results)]
+                if len(done) == len(plan.documents):
+                    results.append(finish_cutoff(inputs, record, plan, done, folder, out_dir, options, progress,
+                                                 ledgers))
+                    built(results[-1])
+                    done = []
         if producer.cache:
             producer.cache.prune()
         return tuple(results)
 
 
-def rehearsed_plans(inputs: Inputs, record: CampaignRecord, periods: tuple[Period, ...], options: BuildOptions,
-                    progress: Progress) -> list[CutoffPlan]:
-    """Each cut-off composed after the ones before it were published, in a copy of
-    the record that is thrown away afterwards."""
+def rehearsed_plans(inputs: Inputs, rehearsal: CampaignRecord, periods: tuple[Period, ...], options: BuildOptions,
+                    progress: Progress) -> Iterator[CutoffPlan]:
+    """Each cut-off composed after the ones before it were published in ``rehearsal``,
+    a copy of the record that is thrown away afterwards."""
     campaign = inputs.campaign
-    plans = []
-    with tempfile.TemporaryDirectory(prefix="bulletin-rehearsal-") as scratch:
-        rehearsal = record.copy_to(Path(scratch) / RECORD_FILE)
-        for period in periods:
-            plan = plan_cutoff(inputs, rehearsal, period, options, progress)
-            if not plan.draft:
-                rehearsal.publish(campaign.code, campaign.year, period.label, plan.entries(), lambda: None)
-            plans.append(plan)
-    return plans
+    for period in periods:
+        plan = plan_cutoff(inputs, rehearsal, period, options, progress)
+        if not plan.draft:
+            rehearsal.publish(campaign.code, campaign.year, period.label, plan.entries(), lambda: None)
+        yield plan
 
 
 def follow_up_entries(follow: FollowUp) -> list[dict]:

@@ -94,11 +94,17 @@ def give_back_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc only; elsewhere nothing to do
 
 
-def worker_count(jobs: int) -> int:
+def worker_count() -> int:
+    """BULLETIN_JOBS, else the cores this process may use."""
     wanted = os.environ.get(JOBS_VARIABLE)
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    limit = int(wanted) if wanted and wanted.isdigit() and int(wanted) > 0 else available
-    return max(1, min(limit, jobs))
+    return max(1, int(wanted) if wanted and wanted.isdigit() and int(wanted) > 0 else available)
+
+
+def cancel_pending(entries: list[tuple[Job, str | None, Produced | Future | None]]) -> None:
+    for _, _, outcome in entries:
+        if isinstance(outcome, Future):
+            outcome.cancel()
 
 
 class Producer:
@@ -110,35 +116,36 @@ class Producer:
 
     def produce(self, jobs: Iterable[Job]) -> Iterator[Produced]:
         """Each job's files, in the order of the jobs (a failure raises RenderFailed
-        when its turn comes, so the documents before it can still be published)."""
-        jobs = list(jobs)
-        ready: dict[int, Produced] = {}
-        missing: list[tuple[int, Job, str | None]] = []
-        for index, job in enumerate(jobs):
-            key = self.cache.key(job.document) if self.cache else None
-            hit = self.cache.fetch(key, job.folder, file_names(job.document)) if self.cache and key else None
-            if hit is not None:
-                ready[index] = Produced(job.document, hit.files, hit.faces, (), cached=True)
-            else:
-                missing.append((index, job, key))
-        if not missing:
-            yield from (ready[index] for index in range(len(jobs)))
-            return
-        self.renderers.prepare()  # here, before any fork: each worker starts with them set up
-        workers = worker_count(len(missing))
-        if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():  # Windows: no fork, one process
-            made = (self._made_here(job) for _, job, _ in missing)
-            yield from self._in_order(jobs, ready, missing, made)
-            return
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt,
-                                 initargs=(self.renderers,)) as pool:
-            futures = [pool.submit(_make_in_worker, job) for _, job, _ in missing]
-            try:
-                yield from self._in_order(jobs, ready, missing, (self._result(f) for f in futures))
-            finally:
-                for future in futures:
-                    future.cancel()
+        when its turn comes, so the documents before it can still be published).
+
+        ``jobs`` is read to its end before the first result: each document goes to
+        a worker as soon as it is known, so the workers render while the caller's
+        iterator composes the next ones."""
+        entries: list[tuple[Job, str | None, Produced | Future | None]] = []
+        with contextlib.ExitStack() as stack:
+            pool: ProcessPoolExecutor | None = None
+            for job in jobs:
+                key = self.cache.key(job.document) if self.cache else None
+                hit = self.cache.fetch(key, job.folder, file_names(job.document)) if self.cache and key else None
+                if hit is not None:
+                    entries.append((job, key, Produced(job.document, hit.files, hit.faces, (), cached=True)))
+                    continue
+                if pool is None and worker_count() > 1 and "fork" in multiprocessing.get_all_start_methods():
+                    self.renderers.prepare()  # here, before the fork: each worker starts with them set up
+                    pool = stack.enter_context(ProcessPoolExecutor(
+                        worker_count(), mp_context=multiprocessing.get_context("fork"), initializer=_adopt,
+                        initargs=(self.renderers,)))
+                    stack.callback(cancel_pending, entries)  # runs first: the pool then waits for less
+                entries.append((job, key, pool.submit(_make_in_worker, job) if pool else None))
+            for job, key, outcome in entries:
+                if isinstance(outcome, Produced):
+                    yield outcome
+                    continue
+                # Windows has no fork, and BULLETIN_JOBS=1 asks for none: made here, in turn.
+                produced = self._result(outcome) if outcome is not None else self._made_here(job)
+                if self.cache and key and not produced.findings:
+                    self.cache.store(key, job.folder, produced.files, produced.faces)
+                yield produced
 
     def _made_here(self, job: Job) -> Produced:
         try:
@@ -157,16 +164,3 @@ class Producer:
         if isinstance(outcome, str):
             raise RenderFailed(outcome)
         return outcome
-
-    def _in_order(self, jobs: list[Job], ready: dict[int, Produced], missing: list[tuple[int, Job, str | None]],
-                  made: Iterator[Produced]) -> Iterator[Produced]:
-        keys = {index: key for index, _, key in missing}
-        pending = iter(made)
-        for index in range(len(jobs)):
-            if index not in ready:
-                produced = next(pending)
-                key = keys[index]
-                if self.cache and key and not produced.findings:
-                    self.cache.store(key, jobs[index].folder, produced.files, produced.faces)
-                ready[index] = produced
-            yield ready.pop(index)
