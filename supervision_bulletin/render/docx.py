@@ -363,10 +363,15 @@ def document_time(document: OfficialDocument) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
-def date_core_properties(docx, when: dt.datetime) -> None:
-    """docProps/core.xml created and modified: the document's time, not the template's
-    nor the build's (python-docx stamps "now" into a package lacking the part)."""
+def describe_in_core_properties(docx, document: OfficialDocument, when: dt.datetime) -> None:
+    """docProps/core.xml, shown in Word's file properties: the document's title,
+    issuer and number, dated with the document's time, not the template's nor the
+    build's (python-docx stamps "now" into a package lacking the part)."""
     properties = docx.core_properties
+    properties.title = document.title
+    properties.author = properties.last_modified_by = document.issuer
+    properties.subject = document.number or ""
+    properties.comments = ""
     stamp = when.replace(tzinfo=dt.UTC)
     properties.created = stamp
     properties.modified = stamp
@@ -391,7 +396,7 @@ class DocxRenderer:
         tpl.render(context, jinja_env=self.environment, autoescape=True)
         self.adjust_to_text(tpl.docx, document)
         when = document_time(document)
-        date_core_properties(tpl.docx, when)
+        describe_in_core_properties(tpl.docx, document, when)
         buffer = io.BytesIO()
         tpl.save(buffer)
         out_path = Path(out_path)

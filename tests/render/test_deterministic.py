@@ -94,3 +94,13 @@ def test_reproducible_zip_keeps_every_member():
         assert archive.namelist() == ["[Content_Types].xml", "_rels/.rels", "word/document.xml"]
         assert archive.read("word/document.xml") == b"<w:document/>"
         assert archive.testzip() is None
+
+
+def test_the_word_file_properties_name_the_document_not_the_template(renderers, tmp_path):
+    doc = make_document()
+    renderers.docx.render(doc, tmp_path / "a.docx")
+    properties = Document(str(tmp_path / "a.docx")).core_properties
+    assert properties.title == doc.title
+    assert properties.author == properties.last_modified_by == doc.issuer
+    assert properties.subject == (doc.number or "")
+    assert "公文模板" not in (properties.title, properties.comments) and not properties.comments
