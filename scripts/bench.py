@@ -44,9 +44,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from supervision_bulletin.build import BuildOptions, build, build_all  # noqa: E402
+from supervision_bulletin.memo import CACHE_VARIABLE  # noqa: E402
 from supervision_bulletin.periods import parse_period  # noqa: E402
 from supervision_bulletin.render import Renderers  # noqa: E402
-from supervision_bulletin.render.cache import CACHE_VARIABLE  # noqa: E402
 from supervision_bulletin.resources import SAMPLE_CAMPAIGN, TEMPLATES  # noqa: E402
 
 RECORD_FILES = shutil.ignore_patterns("registry.sqlite*", ".bulletin-build.lock")

@@ -461,8 +461,8 @@ def build_all(
     record; each one's documents go to the worker processes as soon as it is
     composed, while the next is composed. The cut-offs are then published in order
     into the real record, which thereby takes exactly the numbers the rehearsal
-    planned. A failure stops at its
-    cut-off: the ones before it are published, it and the later ones are not."""
+    planned. A failure stops at its cut-off: the ones before it are published, it
+    and the later ones are not."""
     with build_lock(inputs_dir, waiting):
         progress("读取并校验输入文件……")
         inputs = check(inputs_dir)

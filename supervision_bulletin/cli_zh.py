@@ -124,11 +124,6 @@ NO_LINE_END = frozenset("（《「『“‘[")
 _TOKENS = re.compile(r"[A-Za-z0-9_\-./:=\[\]<>@'\"+]+|\s+|.")
 
 
-def cell_width(text: str) -> int:
-    """Terminal columns: a Chinese character takes two (rich measures as terminals draw)."""
-    return cell_len(text)
-
-
 def joined_paragraph(lines: list[str]) -> str:
     """A docstring paragraph as one line: no space is put between Chinese characters."""
     text = ""
@@ -146,7 +141,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for token in _TOKENS.findall(text):
-        if cell_width(line + token) <= width or not line.strip():
+        if cell_len(line + token) <= width or not line.strip():
             line += token
         elif token.isspace():
             lines.append(line.rstrip())
@@ -197,14 +192,14 @@ class ChineseHelpFormatter(click.HelpFormatter):
 
     def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         rows = list(rows)
-        first_col = min(max((cell_width(first) for first, _ in rows), default=0), col_max) + col_spacing
+        first_col = min(max((cell_len(first) for first, _ in rows), default=0), col_max) + col_spacing
         for first, second in rows:
             self.write(f"{'':>{self.current_indent}}{first}")
             if not second:
                 self.write("\n")
                 continue
-            if cell_width(first) <= first_col - col_spacing:
-                self.write(" " * (first_col - cell_width(first)))
+            if cell_len(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - cell_len(first)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
             width = max(self.width - first_col - self.current_indent, 10)

@@ -6,8 +6,8 @@ import tempfile
 
 import pytest
 
+from supervision_bulletin.memo import CACHE_VARIABLE
 from supervision_bulletin.render import Renderers
-from supervision_bulletin.render.cache import CACHE_VARIABLE
 from supervision_bulletin.resources import TEMPLATES
 
 

@@ -337,6 +337,6 @@ def lines_everywhere(text: str) -> tuple:
 ])
 def test_lines_with_latin_words_or_before_punctuation_pass(text, tmp_path, renderers):
     document = make_document(body=lines_everywhere(text), slug="lines")
-    written = renderers.write_all(document, tmp_path)
+    written, _faces = renderers.render_files(document, tmp_path)
     findings = verify_pdf(tmp_path / written.files["pdf"])
     assert not findings, [finding.line() for finding in findings]

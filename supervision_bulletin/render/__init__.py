@@ -23,7 +23,6 @@ class Renderers:
             raise ValueError("Renderers needs its three renderers or the templates to make them from")
         self._docx, self._html, self._pdf = docx, html, pdf
         self.templates = templates
-        self.faces: set[str] = set()
 
     @classmethod
     def load(cls, templates: Path) -> Renderers:
@@ -61,33 +60,18 @@ class Renderers:
         """Set every renderer up now: before worker processes fork, so each starts warm."""
         self.docx, self.html, self.pdf  # noqa: B018 - the properties load them
 
-    def write_all(self, document: OfficialDocument, folder: Path) -> WrittenDocument:
-        written, faces = self.render_files(document, folder)
-        self.faces.update(faces)
-        return written
-
     def render_files(self, document: OfficialDocument, folder: Path) -> tuple[WrittenDocument, tuple[str, ...]]:
         """The document's DOCX, PDF and HTML in ``folder``, and the faces the PDF embeds."""
-        written = WrittenDocument(document)
-        faces: tuple[str, ...] = ()
-        for fmt in FORMATS:
-            name = f"{safe_stem(document.slug)}.{fmt}"
+        names = file_names(document)
+        for name in names.values():
             if (folder / name).exists():
                 # Two documents of one build on one file: the second would silently
                 # replace the first (filenames.unique_slugs keeps a build's apart).
                 raise RuntimeError(f"两份公文的文件名相同（{name}），为免互相覆盖已停止生成")
-            path = folder / name
-            if fmt == "docx":
-                self.docx.render(document, path)
-            elif fmt == "pdf":
-                faces = tuple(self.pdf.render(document, path))
-            else:
-                path.write_text(self.html.render(document), encoding="utf-8")
-            written.files[fmt] = name
-        return written, faces
-
-    def fonts_used(self) -> tuple[str, ...]:
-        return tuple(sorted(self.faces))
+        self.docx.render(document, folder / names["docx"])
+        faces = tuple(self.pdf.render(document, folder / names["pdf"]))
+        (folder / names["html"]).write_text(self.html.render(document), encoding="utf-8")
+        return WrittenDocument(document, dict(names)), faces
 
     def fingerprint(self) -> str:
         """What the files are made from besides the document: the templates, style
@@ -119,6 +103,11 @@ class Renderers:
             stat = Path(face.file).stat()
             digest.update(f"{face.role}:{face.file}:{face.index}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
         return digest.hexdigest()
+
+
+def file_names(document: OfficialDocument) -> dict[str, str]:
+    """format → the document's file name in its cut-off's folder."""
+    return {fmt: f"{safe_stem(document.slug)}.{fmt}" for fmt in FORMATS}
 
 
 def installed_version(name: str) -> str:

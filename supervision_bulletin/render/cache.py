@@ -23,10 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from supervision_bulletin.memo import CACHE_VARIABLE, user_cache_folder
+from supervision_bulletin.memo import user_cache_folder
 from supervision_bulletin.write import sha256
-
-__all__ = ["CACHE_VARIABLE", "Hit", "RenderCache", "canonical", "document_digest"]
 
 ENTRY_FILE = "entry.json"
 LIMIT_BYTES = 300 * 1024 * 1024  # about ten sample years of documents

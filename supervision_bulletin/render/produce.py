@@ -26,11 +26,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from supervision_bulletin.document import OfficialDocument
-from supervision_bulletin.filenames import safe_stem
-from supervision_bulletin.render import Renderers
+from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
 from supervision_bulletin.verify import Finding, verify_file
-from supervision_bulletin.write import FORMATS
 
 JOBS_VARIABLE = "BULLETIN_JOBS"  # worker processes; 1 renders in the build's own process
 
@@ -52,10 +50,6 @@ class Produced:
     faces: tuple[str, ...]  # the faces embedded in the PDF
     findings: tuple[Finding, ...]  # GB/T 9704 findings of the DOCX and the PDF
     cached: bool = False
-
-
-def file_names(document: OfficialDocument) -> dict[str, str]:
-    return {fmt: f"{safe_stem(document.slug)}.{fmt}" for fmt in FORMATS}
 
 
 def make(renderers: Renderers, job: Job) -> Produced:

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from supervision_bulletin.build import BuildOptions, build, build_all
 from supervision_bulletin.cli import main
+from supervision_bulletin.memo import CACHE_VARIABLE
 from supervision_bulletin.periods import parse_period
 from supervision_bulletin.record import RECORD_FILE, CampaignRecord
-from supervision_bulletin.render.cache import CACHE_VARIABLE
 from supervision_bulletin.render.pdf import PdfRenderer
 from supervision_bulletin.render.produce import JOBS_VARIABLE
 from tests.compose import hand_campaign as hc

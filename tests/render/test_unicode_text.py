@@ -73,7 +73,7 @@ def test_text_that_passes_intake_is_the_same_in_every_format(progress, unit, tmp
         attachments=(), attachment_names=(),
     )
     folder = tmp_path_factory.mktemp("unicode")
-    written = renderers.write_all(document, folder)
+    written, _faces = renderers.render_files(document, folder)
     for words in (squeeze(progress), squeeze(unit)):
         assert words in docx_text(folder / written.files["docx"])
         assert words in html_text(folder / written.files["html"])
