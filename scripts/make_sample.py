@@ -364,6 +364,7 @@ def submission_date(unit: str, month: int, reporting: dict) -> dt.date | None:
 def share_rows(plan: dict, progress: dict, indicators: list[Indicator], month: int, reporting: dict) -> list[dict]:
     """Each share holder's own cumulative figure for its share (plan sheet 分解)."""
     names = {ind.id: ind.name for ind in indicators}
+    measures = {ind.id: ind.unit or "" for ind in indicators}  # "累计完成29个", as a unit writes it
     rows = []
     for indicator_id, holders in plan["shares"].items():
         for unit, target in holders.items():
@@ -375,7 +376,7 @@ def share_rows(plan: dict, progress: dict, indicators: list[Indicator], month: i
                 "指标编号": indicator_id,
                 "填报单位": unit,
                 "完成值": value,
-                "进展情况": f"{unit}推进{names[indicator_id]}分解任务，累计完成{value}。",
+                "进展情况": f"{unit}推进{names[indicator_id]}分解任务，累计完成{value}{measures[indicator_id]}。",
                 "存在问题": problem if problem and pace < 1 else None,
                 "下步措施": f"加强调度，确保完成{names[indicator_id]}分解目标。",
                 "报送日期": submission_date(unit, month, reporting),
