@@ -69,10 +69,14 @@ def _adopt(renderers: Renderers) -> None:
     _worker_renderers = renderers
 
 
-def _make_in_worker(job: Job) -> Produced | str:
+Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a worker sends back
+
+
+def _make_in_worker(job: Job) -> Made | str:
     assert _worker_renderers is not None
     try:
-        return make(_worker_renderers, job)
+        produced = make(_worker_renderers, job)
+        return produced.files, produced.faces, produced.findings  # the caller has the document already
     except Exception as error:  # returned as text: not every exception survives pickling
         return f"《{job.document.title}》未能生成：{error}"
     finally:
@@ -136,7 +140,7 @@ class Producer:
                     yield outcome
                     continue
                 # Windows has no fork, and BULLETIN_JOBS=1 asks for none: made here, in turn.
-                produced = self._result(outcome) if outcome is not None else self._made_here(job)
+                produced = self._result(outcome, job) if outcome is not None else self._made_here(job)
                 if self.cache and key and not produced.findings:
                     self.cache.store(key, job.folder, produced.files, produced.faces)
                 yield produced
@@ -150,11 +154,12 @@ class Producer:
             raise RenderFailed(f"《{job.document.title}》未能生成：{error}") from error
 
     @staticmethod
-    def _result(future: Future) -> Produced:
+    def _result(future: Future, job: Job) -> Produced:
         try:
             outcome = future.result()
         except BrokenProcessPool as error:
             raise RenderFailed("生成公文的工作进程意外退出（可能是内存不足或被终止），本期未发布任何公文") from error
         if isinstance(outcome, str):
             raise RenderFailed(outcome)
-        return outcome
+        files, faces, findings = outcome
+        return Produced(job.document, files, faces, findings)
