@@ -262,7 +262,7 @@ def test_table_header_broken_inside_a_word(make_renderer, tmp_path):
 
 
 def test_table_figure_split_from_its_percent_sign(make_renderer, tmp_path):
-    css = ".data-table .nobr { white-space: normal } .data-table col:nth-child(5) { width: 4.5% !important }"
+    css = ".data-table td { overflow-wrap: anywhere } .data-table col:nth-child(5) { width: 4.5% !important }"
     path = render(make_renderer, tmp_path, css=css)
     assert found(path, rules.TABLE, "第5列", "单元格中的数字拆在两行")
 
@@ -274,7 +274,7 @@ def test_table_text_against_the_rules(make_renderer, tmp_path):
 
 def test_percent_sign_opening_a_line_in_a_table_cell(make_renderer, tmp_path):
     """GB/T 15834 holds in table cells too: a "%" never opens a line."""
-    css = ".data-table .nobr { white-space: normal } .data-table col:nth-child(5) { width: 6.5% !important }"
+    css = ".data-table td { overflow-wrap: anywhere } .data-table col:nth-child(5) { width: 6.5% !important }"
     path = render(make_renderer, tmp_path, css=css)
     assert found(path, rules.KINSOKU, "第3页", "行首为“%”")
     assert found(path, rules.TABLE, "第3页表格第3行第5列", "“80.5/%”")

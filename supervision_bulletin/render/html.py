@@ -28,7 +28,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from supervision_bulletin.document import Colophon, OfficialDocument, Table
-from supervision_bulletin.render.table_layout import FIGURE, TableLayout, layout_table
+from supervision_bulletin.kinsoku import NO_LINE_START
+from supervision_bulletin.render.table_layout import TableLayout, layout_table
 from supervision_bulletin.resources import TEMPLATES
 
 Flavour = Literal["web", "print"]
@@ -155,14 +156,22 @@ def table_size_class(layout: TableLayout) -> str:
     return TABLE_SIZE_CLASSES.get(layout.size_pt, "")
 
 
+# A space before a mark that must not open a line ("完成 %"): the one place where
+# the Unicode rules allow a break that the kinsoku rules forbid.
+_SPACE_THEN_CLOSING = re.compile("\\s+[" + re.escape("".join(sorted(NO_LINE_START))) + "]+")
+
+
 def cell_html(text: str) -> Markup:
-    """A cell's text, escaped, each figure ("103.7%", "↑3.2") in a span that keeps
-    it on one line: no engine may then set "%" apart from its number."""
+    """A cell's text, escaped.
+
+    A figure ("103.7%", "↑3.2", "23-1") needs no markup to stay on one line: the
+    Unicode line-breaking rules that WeasyPrint (Pango) and browsers follow give
+    no break inside it, and the columns are as wide as their figures
+    (table_layout). Only a space followed by closing punctuation is held together
+    in a span. (An element per figure would cost a long table a third of its boxes.)"""
     parts = []
     position = 0
-    for match in FIGURE.finditer(text):
-        if not any(character.isdigit() for character in match.group(0)):
-            continue
+    for match in _SPACE_THEN_CLOSING.finditer(text):
         parts.append(escape(text[position:match.start()]))
         parts.append(Markup('<span class="nobr">{}</span>').format(match.group(0)))
         position = match.end()

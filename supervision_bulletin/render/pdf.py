@@ -23,6 +23,7 @@ from pathlib import Path
 
 from supervision_bulletin.document import Heading, OfficialDocument, Paragraph
 from supervision_bulletin.fonts import FontSet, ResolvedFace, default_font_set
+from supervision_bulletin.kinsoku import NO_LINE_END, NO_LINE_START
 from supervision_bulletin.render.html import (
     BODY_SIZE,
     DEFAULT_TEMPLATES,
@@ -82,9 +83,6 @@ MIN_SPACING = -1.2
 # source text exactly.
 MAX_SPACING = 2.0
 
-# Kinsoku (禁则): never at the start of a line / never at its end.
-NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·%‰℃,.;:?!)]}>")
-NO_LINE_END = set("（《「『【〔〈“‘([{<")
 # Punctuation a line may take beyond the grid by closing up (Word's 标点压缩):
 # only these may be squeezed in; a line never takes a 29th ordinary character.
 COMPRESSIBLE = set("，。、；：？！）》」』】〕〉”’%‰℃,.;:?!)]}>")

@@ -54,9 +54,27 @@ class Produced:
 
 def make(renderers: Renderers, job: Job) -> Produced:
     """Render the three files of one document into its folder and verify them."""
-    written, faces = renderers.render_files(job.document, job.folder)
-    findings = tuple(f for fmt in ("docx", "pdf") for f in verify_file(job.folder / written.files[fmt]))
+    with collector_paused():
+        written, faces = renderers.render_files(job.document, job.folder)
+        findings = tuple(f for fmt in ("docx", "pdf") for f in verify_file(job.folder / written.files[fmt]))
     return Produced(job.document, dict(written.files), faces, findings)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one document is made.
+
+    Laying out a document allocates hundreds of thousands of style and box
+    objects that live until it is written, and the collector would scan them
+    again and again: a third of WeasyPrint's time. What they leave behind is
+    collected once, when the document is done (give_back_memory)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # The worker's renderers, inherited through fork from the build that loaded them:
@@ -129,10 +147,7 @@ class Producer:
                     entries.append((job, key, Produced(job.document, hit.files, hit.faces, (), cached=True)))
                     continue
                 if pool is None and worker_count() > 1 and "fork" in multiprocessing.get_all_start_methods():
-                    self.renderers.prepare()  # here, before the fork: each worker starts with them set up
-                    pool = stack.enter_context(ProcessPoolExecutor(
-                        worker_count(), mp_context=multiprocessing.get_context("fork"), initializer=_adopt,
-                        initargs=(self.renderers,)))
+                    pool = stack.enter_context(self._forked_pool())
                     stack.callback(cancel_pending, entries)  # runs first: the pool then waits for less
                 entries.append((job, key, pool.submit(_make_in_worker, job) if pool else None))
             for job, key, outcome in entries:
@@ -152,6 +167,27 @@ class Producer:
             raise
         except Exception as error:
             raise RenderFailed(f"《{job.document.title}》未能生成：{error}") from error
+        finally:
+            give_back_memory()
+
+    def _forked_pool(self) -> ProcessPoolExecutor:
+        """Worker processes forked from this one with the renderers set up.
+
+        What exists at the fork is frozen out of the collector's sight first: its
+        scans would otherwise write to every inherited object and so copy, in
+        each worker, pages the workers could have kept sharing with this process."""
+        self.renderers.prepare()
+        gc.collect()
+        gc.freeze()
+        try:
+            pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_adopt, initargs=(self.renderers,))
+            pool.submit(int).result()  # the workers are forked now, not at the first real job
+        except BaseException:
+            gc.unfreeze()
+            raise
+        gc.unfreeze()  # here the objects go back to the collector: a long-lived server keeps nothing forever
+        return pool
 
     @staticmethod
     def _result(future: Future, job: Job) -> Produced:

@@ -222,15 +222,24 @@ def test_table_group_rows_span_all_columns(renderer, document):
     assert layout.alignments[1] == "left" and layout.alignments[2] == "center"
 
 
-def test_table_figures_are_kept_whole_and_headers_broken_between_words(renderer):
+def test_table_cells_are_escaped_text_and_headers_broken_between_words(renderer):
     from supervision_bulletin.document import Attachment, Table
 
     table = Table(("序号", "单位", "超额完成指标（项）", "完成率"),
                   (("1", "区发改委", "2", "103.7%"), ("2", "区金融局", "A&B<1>", "—")), widths=(10, 60, 20, 20))
     html = renderer.render(make_document(attachments=(Attachment("附件", "表", (table,)),)))
     assert '<th scope="col">超额完成指标<br>（项）</th>' in html
-    assert '<span class="nobr">103.7%</span>' in html
-    assert "A&amp;B&lt;<span class=\"nobr\">1</span>&gt;" in html
+    # No element per figure: the line-breaking rules keep "103.7%" whole (see cell_html).
+    assert '<td class="align-center">103.7%</td>' in html
+    assert "A&amp;B&lt;1&gt;" in html
+
+
+def test_a_space_never_parts_from_the_closing_mark_after_it():
+    from supervision_bulletin.render.html import cell_html
+
+    assert cell_html("完成 %，好") == '完成<span class="nobr"> %，</span>好'
+    assert cell_html("{% raw %}<b>") == '{% raw<span class="nobr"> %}</span>&lt;b&gt;'
+    assert cell_html("80.5%") == "80.5%"
 
 
 def test_figure_svg_is_inline_and_caption_escaped(renderer):
