@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
+import functools
+import hashlib
 import io
+import json
 import re
 import unicodedata
 import zipfile
@@ -28,7 +32,7 @@ from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import MERGE_TAG, ROW_TAG, WorkSheetParser
 
-from supervision_bulletin import guard
+from supervision_bulletin import guard, memo
 from supervision_bulletin.model import Location
 from supervision_bulletin.problems import ProblemLog
 from supervision_bulletin.values import name_key, printable, read_text, shown
@@ -512,11 +516,16 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
     Read in openpyxl's read-only mode, one row at a time, keeping only the cells
     that hold something: a sheet's declared range (and a styled cell at
     XFD1048576) says nothing about how much it holds, and walking it would
-    build millions of empty cells.
+    build millions of empty cells. A workbook read before, byte for byte, is
+    taken from the memo: each cycle brings a few new files among many old ones.
     """
     # Opened from bytes: openpyxl refuses a path that does not end in .xlsx, and
     # renamed files are read by their content.
     raw = path.read_bytes()
+    parts = ["workbook", hashlib.sha256(raw).hexdigest(), _reader_version()]
+    stored = memo.recalled("workbooks", parts)
+    if stored is not None:
+        return Book(shown_path, decoded_grids(stored))
     guard.check_archive(raw)
     workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     try:
@@ -524,7 +533,58 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
         grids = [read_sheet(sheet, formulas.get(sheet.title, {})) for sheet in workbook.worksheets]
     finally:
         workbook.close()
+    encoded = encoded_grids(grids)
+    if encoded is not None:
+        memo.keep("workbooks", parts, encoded)
     return Book(shown_path, grids)
+
+
+@functools.cache
+def _reader_version() -> str:
+    """What a stored reading depends on besides the bytes: this module and openpyxl."""
+    return hashlib.sha256(Path(__file__).read_bytes() + openpyxl.__version__.encode()).hexdigest()
+
+
+# A cell read from a workbook is text, a number, a truth value or a moment; JSON
+# holds the first three, the moments go tagged.
+_MOMENTS: dict[str, Any] = {"datetime": dt.datetime, "date": dt.date, "time": dt.time}
+
+
+def encoded_grids(grids: list[Grid]) -> bytes | None:
+    """The grids as JSON, or None when a cell holds something JSON cannot say."""
+
+    def cell(value: Any) -> Any:
+        if value is None or isinstance(value, str | bool | int | float):
+            return value
+        if isinstance(value, dt.timedelta):
+            return {"timedelta": value.total_seconds()}
+        for name, kind in _MOMENTS.items():
+            if type(value) is kind:
+                return {name: value.isoformat()}
+        raise TypeError(type(value).__name__)
+
+    try:
+        return json.dumps([
+            {"name": grid.name, "hidden": grid.hidden, "cells": [[cell(value) for value in row] for row in grid.cells],
+             "notes": [[r, c, note] for (r, c), note in grid.cell_notes.items()]}
+            for grid in grids
+        ], ensure_ascii=False).encode()
+    except (TypeError, UnicodeEncodeError):  # an unknown type; a lone surrogate from a damaged file
+        return None
+
+
+def decoded_grids(data: bytes) -> list[Grid]:
+    def cell(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        (name, text), = value.items()
+        return dt.timedelta(seconds=text) if name == "timedelta" else _MOMENTS[name].fromisoformat(text)
+
+    return [
+        Grid(grid["name"], grid["hidden"], [[cell(value) for value in row] for row in grid["cells"]],
+             {(r, c): note for r, c, note in grid["notes"]})
+        for grid in json.loads(data)
+    ]
 
 
 def read_sheet(sheet, formulas: dict[tuple[int, int], str]) -> Grid:

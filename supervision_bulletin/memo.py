@@ -37,20 +37,31 @@ def file_stamp(path: Path) -> list[Any]:
 
 def remembered(kind: str, parts: Any, make: Callable[[], bytes]) -> bytes:
     """``make()``'s bytes, kept under ``kind`` by the key of ``parts`` (JSON-able)."""
-    path = user_cache_folder() / kind / key_of(parts)
-    try:
-        stored = path.read_bytes()
-        if hashlib.sha256(stored[32:]).digest() == stored[:32]:
-            return stored[32:]
-    except OSError:
-        pass
+    stored = recalled(kind, parts)
+    if stored is not None:
+        return stored
     data = make()
+    keep(kind, parts, data)
+    return data
+
+
+def recalled(kind: str, parts: Any) -> bytes | None:
+    """The bytes kept under ``kind`` for ``parts``, if any, and whole."""
+    try:
+        stored = (user_cache_folder() / kind / key_of(parts)).read_bytes()
+    except OSError:
+        return None
+    return stored[32:] if hashlib.sha256(stored[32:]).digest() == stored[:32] else None
+
+
+def keep(kind: str, parts: Any, data: bytes) -> None:
+    """Keep ``data`` under ``kind`` for ``parts``; a cache that cannot be written only costs time next run."""
+    path = user_cache_folder() / kind / key_of(parts)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    try:  # a cache that cannot be written only costs time next run
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(hashlib.sha256(data).digest() + data)
         partial.replace(path)
     except OSError:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
-    return data

@@ -270,3 +270,43 @@ class TestCampaignYamlAsClerksWriteIt:
     def test_no_english_from_the_yaml_library(self, tmp_path):
         _, (problem,) = self.write(tmp_path, "name: a: b\n")
         assert "mapping" not in problem.message and "引号" in problem.message
+
+
+# --- the memo of workbooks read before -------------------------------------------------
+
+
+def test_a_workbook_read_before_is_recalled_as_it_was_read(tmp_path, monkeypatch):
+    import openpyxl
+
+    from supervision_bulletin import load
+
+    def typed(sheet):
+        sheet["C2"].number_format = "0.0%"
+        sheet.merge_cells("B3:B4")
+
+    rows = [HEADER, ["A2-2", "区环保局", 0.085, True, None, dt.time(9, 30), dt.datetime(2024, 7, 3, 8)],
+            ["A2-3", "区科工局", 3, "=1+1", None, dt.date(2024, 7, 4), dt.timedelta(days=2)], ["A2-4", None, 1.5]]
+    path = xlsx(tmp_path / "r.xlsx", rows, prepare=typed)
+    first = load.read_xlsx(path, "r.xlsx")
+    opened = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a) or pytest.fail("read again"))
+    again = load.read_xlsx(path, "其他名字.xlsx")
+    assert again.grids == first.grids and again.shown == "其他名字.xlsx"
+    assert [type(value) for value in again.grids[0].cells[1]] == [type(value) for value in first.grids[0].cells[1]]
+    assert again.grids[0].cell_notes  # the percent cell's note, kept with its place
+
+
+def test_a_workbook_changed_by_one_cell_is_read_afresh(tmp_path):
+    from supervision_bulletin import load
+
+    path = xlsx(tmp_path / "r.xlsx", [HEADER, ROW])
+    assert load.read_xlsx(path, "r.xlsx").grids[0].cells[1][2] == 520
+    xlsx(path, [HEADER, [*ROW[:2], 530, *ROW[3:]]])
+    assert load.read_xlsx(path, "r.xlsx").grids[0].cells[1][2] == 530
+
+
+def test_a_reading_json_cannot_hold_is_not_kept():
+    from supervision_bulletin.load import Grid, encoded_grids
+
+    assert encoded_grids([Grid("表", False, [[object()]])]) is None
+    assert encoded_grids([Grid("表", False, [["\ud800"]])]) is None

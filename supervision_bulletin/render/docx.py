@@ -30,7 +30,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -380,6 +380,24 @@ def describe_in_core_properties(docx, document: OfficialDocument, when: dt.datet
 # --- Rendering -----------------------------------------------------------------------
 
 
+class CompilingOnce(SandboxedEnvironment):
+    """docxtpl compiles every part of the template (body, headers, footers) from its
+    XML on each render. That XML is the same for every document of one layout, so
+    each part is compiled once per renderer: about two thirds of a notice's DOCX time."""
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
 class DocxRenderer:
     """Loads each template once; renders any number of documents with it."""
 
@@ -388,7 +406,7 @@ class DocxRenderer:
             layout: (Path(template_dir) / name).read_bytes() for layout, name in TEMPLATE_NAMES.items()
         }
         # Report text is data: escaped into the XML, never evaluated.
-        self.environment = SandboxedEnvironment(autoescape=True)
+        self.environment = CompilingOnce(autoescape=True)
 
     def render(self, document: OfficialDocument, out_path: Path) -> None:
         tpl = DocxTemplate(io.BytesIO(self.template_bytes[document.layout]))
