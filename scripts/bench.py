@@ -207,7 +207,7 @@ def warm_serve_seconds(scratch: Path, runs: int) -> list[float]:
     """A cut-off built through the web application's build function, as a click on
     the page starts it, in this process once it is warm (cache off)."""
     from supervision_bulletin.web.jobs import DONE, Builds
-    from supervision_bulletin.web.workspace import Workspace
+    from supervision_bulletin.web.workspace import Workspace, warm_renderers
 
     workspace = sample_workspace(scratch, "serve")
     inputs, out = workspace / "inputs", workspace / "outputs"
@@ -221,6 +221,7 @@ def warm_serve_seconds(scratch: Path, runs: int) -> list[float]:
             time.sleep(0.005)
         assert job.state == DONE, job.error
 
+    warm_renderers()  # as `bulletin serve` does when it starts
     through_the_app()  # warm: inputs checked, fonts and templates loaded
     return [seconds_of(through_the_app) for _ in range(runs)]
 

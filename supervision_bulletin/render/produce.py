@@ -19,13 +19,21 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from supervision_bulletin.document import OfficialDocument
+from supervision_bulletin.document import (
+    Attachment,
+    Colophon,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Table,
+)
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
 from supervision_bulletin.verify import Finding, verify_file
@@ -75,6 +83,32 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def warm_up(renderers: Renderers) -> None:
+    """Make two small documents, one of each layout, and throw them away.
+
+    A process's first document pays for much that every later one finds ready:
+    templates compiled, fonts opened, C types parsed, the verifiers imported
+    (about 0.4 s). A long-lived process (``bulletin serve``) pays it here, once,
+    and the workers it forks for each build start warm."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-warm-up-") as folder:
+        for layout in ("standard", "letter"):
+            make(renderers, Job(_warm_up_document(layout), Path(folder)))
+
+
+def _warm_up_document(layout: str) -> OfficialDocument:
+    table = Table(("序号", "单位", "完成率"), (("1", "某单位", "103.7%"), ("2", "另一单位", "80.5%")))
+    return OfficialDocument(
+        kind="notice" if layout == "letter" else "monthly_report", layout=layout,  # type: ignore[arg-type]
+        issuer="某机关", issuer_mark="某机关文件", number="某〔2000〕1号", title="关于某事项的通知",
+        title_lines=("关于某事项的通知",), recipients="各单位",
+        body=(Heading(1, "一、总体情况"), Heading(2, "（一）某方面"), Heading(3, "1.某项"),
+              Paragraph("某单位完成某项任务，完成率103.7%，超序时进度。" * 3, lead="1.某单位。"), table),
+        attachment_names=("某表",), signature="某机关", date="2000年1月1日",
+        attachments=(Attachment("附件", "某表", (table,)),),
+        colophon=Colophon(("某机关",), "某机关", "2000年1月1日"), slug=f"warm-up-{layout}",
+    )
 
 
 # The worker's renderers, inherited through fork from the build that loaded them:

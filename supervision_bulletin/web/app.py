@@ -54,7 +54,7 @@ from supervision_bulletin.web.security import (
     csrf_token,
     too_large_response,
 )
-from supervision_bulletin.web.workspace import ANSWER, MAX_UPLOAD_BYTES, REPORT, Workspace, shared_renderers
+from supervision_bulletin.web.workspace import ANSWER, MAX_UPLOAD_BYTES, REPORT, Workspace, warm_renderers
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -544,8 +544,9 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette):
         if settings.warm:
-            # Fonts, templates and CSS once, now, rather than at the first build.
-            threading.Thread(target=shared_renderers, name="warm-renderers", daemon=True).start()
+            # Fonts, templates and CSS once, now, rather than at the first build; the
+            # workers each build forks then start warm.
+            threading.Thread(target=warm_renderers, name="warm-renderers", daemon=True).start()
         yield
         builds: Builds = app.state.builds
         if builds.current is not None:

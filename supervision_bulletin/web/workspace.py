@@ -32,6 +32,7 @@ from supervision_bulletin.model import Inputs
 from supervision_bulletin.problems import InputError, Problem
 from supervision_bulletin.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE, CampaignRecord
 from supervision_bulletin.render import Renderers
+from supervision_bulletin.render.produce import warm_up
 from supervision_bulletin.resources import TEMPLATES
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".csv")
@@ -59,6 +60,12 @@ def shared_renderers() -> Renderers:
         if _renderers is None:
             _renderers = Renderers.load(TEMPLATES)
         return _renderers
+
+
+def warm_renderers() -> None:
+    """What the application does as it starts: the renderers set up, and a first
+    document made and thrown away, so that every build's workers start warm."""
+    warm_up(shared_renderers())
 
 
 def fingerprint(inputs_dir: Path) -> tuple:

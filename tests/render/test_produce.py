@@ -117,3 +117,22 @@ def test_a_failure_in_one_cutoff_of_the_year_keeps_the_ones_before_it(tmp_path, 
     build(root, out, parse_period("2024-Q1"), BuildOptions(cache=False), renderers=renderers)
     serials = sorted(d.serial for d in CampaignRecord(root / RECORD_FILE).documents())
     assert serials == list(range(1, len(serials) + 1))
+
+
+def test_the_warm_up_documents_are_sound_and_leave_nothing_behind(tmp_path, monkeypatch, renderers):
+    """The serve process makes them at its start: they must pass the same checks as
+    any document, and vanish afterwards."""
+    import tempfile
+
+    from supervision_bulletin.render.produce import Job, _warm_up_document, make, warm_up
+
+    for layout in ("standard", "letter"):
+        folder = tmp_path / layout
+        folder.mkdir()
+        produced = make(renderers, Job(_warm_up_document(layout), folder))
+        assert produced.findings == ()
+        assert sorted(path.suffix for path in folder.iterdir()) == [".docx", ".html", ".pdf"]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    warm_up(renderers)
+    assert list((tmp_path / "temp").iterdir()) == []
