@@ -172,6 +172,11 @@ class Page:
         number = self.page_number_line
         return tuple(line for line in self.lines if line is not number)
 
+    @cached_property
+    def red_lines(self) -> tuple[TextLine, ...]:
+        """The lines drawn mostly in red: the issuer mark, a marking above it."""
+        return tuple(line for line in self.text_lines if sum(is_red(g.color) for g in line.ink) > len(line.ink) / 2)
+
 
 @dataclass(frozen=True)
 class FontInfo:

@@ -139,11 +139,9 @@ def tables_on(page: Page) -> list[TableOnPage]:
             tables.append([])  # no row ends where this one starts: a new table
         row_index = len(tables[-1])
         cells = []
+        in_row = [glyph for glyph in glyphs if top < (glyph.top + glyph.bottom) / 2 < bottom]
         for left, right in zip(edges, edges[1:]):
-            inside = [
-                glyph for glyph in glyphs
-                if left < (glyph.x0 + glyph.x1) / 2 < right and top < (glyph.top + glyph.bottom) / 2 < bottom
-            ]
+            inside = [glyph for glyph in in_row if left < (glyph.x0 + glyph.x1) / 2 < right]
             cells.append(Cell(page.number, row_index, left, right, top, bottom, _cell_lines(inside)))
         tables[-1].append(cells)
         previous_bottom = bottom

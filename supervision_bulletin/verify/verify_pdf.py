@@ -653,7 +653,7 @@ def detect_layout(doc: PdfLayout) -> str:
 
 
 def red_lines(page: Page) -> list[TextLine]:
-    return [line for line in page.text_lines if sum(is_red(g.color) for g in line.ink) > len(line.ink) / 2]
+    return list(page.red_lines)
 
 
 def header_limit(page: Page, layout: str) -> float:
@@ -691,12 +691,13 @@ def body_flow(doc: PdfLayout) -> list[TextLine]:
     flow = []
     for page in doc.pages:
         skip = set(title_lines(page)) if page.number == 1 else set()
+        red = set(page.red_lines)
         for line in page.text_lines:
             if line in skip or not BODY_SIZES[0] <= line.size <= BODY_SIZES[1]:
                 continue
-            if page.number == 1 and red_lines(page) and line.top < red_lines(page)[0].bottom:
+            if page.number == 1 and page.red_lines and line.top < page.red_lines[0].bottom:
                 continue  # 征求意见稿 and the like above the issuer mark
-            if sum(is_red(glyph.color) for glyph in line.ink) > len(line.ink) / 2:
+            if line in red:
                 continue
             flow.append(line)
     return flow
@@ -707,7 +708,7 @@ def title_lines(page: Page) -> list[TextLine]:
     limit = header_limit(page, detect_layout_of_page(page))
     lines: list[TextLine] = []
     for line in page.text_lines:
-        if line.top < limit or (red_lines(page) and line in red_lines(page)):
+        if line.top < limit or line in page.red_lines:
             continue
         text = re.sub(r"\s+", "", line.text)
         if not lines and (NUMBER_LIKE.search(text) or "〔" in text or text == "征求意见稿"):
