@@ -60,17 +60,21 @@ class Renderers:
         """Set every renderer up now: before worker processes fork, so each starts warm."""
         self.docx, self.html, self.pdf  # noqa: B018 - the properties load them
 
-    def render_files(self, document: OfficialDocument, folder: Path) -> tuple[WrittenDocument, tuple[str, ...]]:
-        """The document's DOCX, PDF and HTML in ``folder``, and the faces the PDF embeds."""
-        names = file_names(document)
+    def render_files(self, document: OfficialDocument, folder: Path,
+                     formats: tuple[str, ...] = FORMATS) -> tuple[WrittenDocument, tuple[str, ...]]:
+        """The document's files of ``formats`` (DOCX, PDF and HTML unless told) in
+        ``folder``, and the faces the PDF embeds (none when no PDF is made)."""
+        names = {fmt: name for fmt, name in file_names(document).items() if fmt in formats}
         for name in names.values():
             if (folder / name).exists():
                 # Two documents of one build on one file: the second would silently
                 # replace the first (filenames.unique_slugs keeps a build's apart).
                 raise RuntimeError(f"两份公文的文件名相同（{name}），为免互相覆盖已停止生成")
-        self.docx.render(document, folder / names["docx"])
-        faces = tuple(self.pdf.render(document, folder / names["pdf"]))
-        (folder / names["html"]).write_text(self.html.render(document), encoding="utf-8")
+        if "docx" in names:
+            self.docx.render(document, folder / names["docx"])
+        faces = tuple(self.pdf.render(document, folder / names["pdf"])) if "pdf" in names else ()
+        if "html" in names:
+            (folder / names["html"]).write_text(self.html.render(document), encoding="utf-8")
         return WrittenDocument(document, dict(names)), faces
 
     def fingerprint(self) -> str:

@@ -5,8 +5,9 @@ only on the composed document and the renderers (templates, style sheets, fonts,
 package). So each document goes through ``Producer``:
 
 * a cache hit (``RenderCache``, keyed on those) copies the files a build made before;
-* a miss is rendered and verified in a worker process (the renderers are loaded
-  before the fork, so a worker starts warm), then stored in the cache.
+* a miss is rendered and verified in the worker processes, its PDF in one and its
+  Word and HTML files in another (the renderers are loaded before the fork, so a
+  worker starts warm), then stored in the cache.
 
 The files come out byte-identical either way: the cache stores what a worker wrote,
 and the renderers write no clock time into any file.
@@ -37,6 +38,7 @@ from supervision_bulletin.document import (
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
 from supervision_bulletin.verify import Finding, verify_file
+from supervision_bulletin.write import FORMATS
 
 JOBS_VARIABLE = "BULLETIN_JOBS"  # worker processes; 1 renders in the build's own process
 
@@ -60,12 +62,33 @@ class Produced:
     cached: bool = False
 
 
-def make(renderers: Renderers, job: Job) -> Produced:
-    """Render the three files of one document into its folder and verify them."""
+# A document's files are made in two parts, each by whichever worker is free: the
+# PDF, most of a document's time, and the rest. So a long document keeps one worker
+# busy while the other makes its Word file and the documents after it, rather than
+# leaving the other without work at the end of a build.
+PARTS: tuple[tuple[str, ...], ...] = (("pdf",), ("docx", "html"))
+
+
+def make(renderers: Renderers, job: Job, formats: tuple[str, ...] = FORMATS) -> Produced:
+    """Render the files of ``formats`` of one document into its folder and verify them."""
     with collector_paused():
-        written, faces = renderers.render_files(job.document, job.folder)
-        findings = tuple(f for fmt in ("docx", "pdf") for f in verify_file(job.folder / written.files[fmt]))
+        written, faces = renderers.render_files(job.document, job.folder, formats)
+        findings = tuple(f for fmt in VERIFIED if fmt in written.files
+                         for f in verify_file(job.folder / written.files[fmt]))
     return Produced(job.document, dict(written.files), faces, findings)
+
+
+VERIFIED = ("docx", "pdf")  # in this order: the findings of a document read the same however it was made
+
+
+def joined(document: OfficialDocument, parts: Iterable[Produced]) -> Produced:
+    """The parts of one document as if made at once: all its files, the faces of
+    its PDF, the findings of its DOCX and then of its PDF."""
+    parts = sorted(parts, key=lambda part: min(VERIFIED.index(f) for f in part.files if f in VERIFIED))
+    files = {fmt: name for part in parts for fmt, name in part.files.items()}
+    return Produced(document, {fmt: files[fmt] for fmt in FORMATS if fmt in files},
+                    tuple(face for part in parts for face in part.faces),
+                    tuple(finding for part in parts for finding in part.findings))
 
 
 @contextlib.contextmanager
@@ -124,10 +147,10 @@ def _adopt(renderers: Renderers) -> None:
 Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a worker sends back
 
 
-def _make_in_worker(job: Job) -> Made | str:
+def _make_in_worker(job: Job, formats: tuple[str, ...]) -> Made | str:
     assert _worker_renderers is not None
     try:
-        produced = make(_worker_renderers, job)
+        produced = make(_worker_renderers, job, formats)
         return produced.files, produced.faces, produced.findings  # the caller has the document already
     except Exception as error:  # returned as text: not every exception survives pickling
         return f"《{job.document.title}》未能生成：{error}"
@@ -151,10 +174,10 @@ def worker_count() -> int:
     return max(1, int(wanted) if wanted and wanted.isdigit() and int(wanted) > 0 else available)
 
 
-def cancel_pending(entries: list[tuple[Job, str | None, Produced | Future | None]]) -> None:
+def cancel_pending(entries: list[tuple[Job, str | None, Produced | list[Future] | None]]) -> None:
     for _, _, outcome in entries:
-        if isinstance(outcome, Future):
-            outcome.cancel()
+        for future in outcome if isinstance(outcome, list) else ():
+            future.cancel()
 
 
 class Producer:
@@ -169,9 +192,9 @@ class Producer:
         when its turn comes, so the documents before it can still be published).
 
         ``jobs`` is read to its end before the first result: each document goes to
-        a worker as soon as it is known, so the workers render while the caller's
-        iterator composes the next ones."""
-        entries: list[tuple[Job, str | None, Produced | Future | None]] = []
+        the workers (in its two PARTS) as soon as it is known, so the workers render
+        while the caller's iterator composes the next ones."""
+        entries: list[tuple[Job, str | None, Produced | list[Future] | None]] = []
         with contextlib.ExitStack() as stack:
             pool: ProcessPoolExecutor | None = None
             for job in jobs:
@@ -183,13 +206,15 @@ class Producer:
                 if pool is None and worker_count() > 1 and "fork" in multiprocessing.get_all_start_methods():
                     pool = stack.enter_context(self._forked_pool())
                     stack.callback(cancel_pending, entries)  # runs first: the pool then waits for less
-                entries.append((job, key, pool.submit(_make_in_worker, job) if pool else None))
+                parts = [pool.submit(_make_in_worker, job, formats) for formats in PARTS] if pool else None
+                entries.append((job, key, parts))
             for job, key, outcome in entries:
                 if isinstance(outcome, Produced):
                     yield outcome
                     continue
                 # Windows has no fork, and BULLETIN_JOBS=1 asks for none: made here, in turn.
-                produced = self._result(outcome, job) if outcome is not None else self._made_here(job)
+                produced = joined(job.document, [self._result(part, job) for part in outcome]) \
+                    if outcome is not None else self._made_here(job)
                 if self.cache and key and not produced.findings:
                     self.cache.store(key, job.folder, produced.files, produced.faces)
                 yield produced

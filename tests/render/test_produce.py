@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,24 @@ def test_the_warm_up_documents_are_sound_and_leave_nothing_behind(tmp_path, monk
     (tmp_path / "temp").mkdir()
     warm_up(renderers)
     assert list((tmp_path / "temp").iterdir()) == []
+
+
+def test_a_document_made_in_parts_is_the_document_made_at_once(tmp_path, renderers):
+    from supervision_bulletin.render.produce import PARTS, Job, _warm_up_document, joined, make
+    from supervision_bulletin.verify import rules
+    from supervision_bulletin.verify.rules import Finding
+
+    document = _warm_up_document("standard")
+    whole, apart = tmp_path / "whole", tmp_path / "apart"
+    whole.mkdir()
+    apart.mkdir()
+    at_once = make(renderers, Job(document, whole))
+    parts = [make(renderers, Job(document, apart), formats) for formats in reversed(PARTS)]
+    assert joined(document, parts) == at_once
+    assert sorted(p.name for p in apart.iterdir()) == sorted(p.name for p in whole.iterdir())
+    assert all((apart / p.name).read_bytes() == p.read_bytes() for p in whole.iterdir())
+    # The Word file's findings come first, however the parts came back.
+    pdf, word = (Finding(Path(name), "", rules.TABLE, "") for name in ("a.pdf", "a.docx"))
+    pdf_part, word_part = (replace(part, findings=(finding,)) for part, finding in zip(parts[::-1], (pdf, word)))
+    assert joined(document, [pdf_part, word_part]).findings == (word, pdf)
+    assert joined(document, [word_part, pdf_part]).findings == (word, pdf)
