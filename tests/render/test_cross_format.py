@@ -269,3 +269,30 @@ def sample_documents(tmp_path_factory) -> dict[str, OfficialDocument]:
 def test_every_kind_of_sample_document(kind, sample_documents, tmp_path, renderers):
     assert kind in sample_documents, f"{SAMPLE_KINDS[kind]} 没有生成 {kind}"
     assert_same_words(sample_documents[kind], tmp_path, renderers)
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLE_KINDS))
+def test_the_print_html_read_by_expat_gives_the_pdf_weasyprints_parser_gives(kind, sample_documents, renderers):
+    """weasyprint_html reads the print HTML with expat: the PDF must not change by a byte."""
+    from weasyprint import HTML
+
+    from supervision_bulletin.render.pdf import PDF_VARIANT, _parsed_html_class, weasyprint_html
+
+    pdf = renderers.pdf
+    for document in (sample_documents[kind], make_document(recipients=HOSTILE_TEXT)):
+        markup, base = pdf.print_html(document), str(pdf.html.templates)
+        fast = weasyprint_html(markup, base)
+        assert isinstance(fast, _parsed_html_class())  # well-formed: the fast way was taken
+        options = {"stylesheets": list(pdf.stylesheets), "font_config": pdf.font_config,
+                   "pdf_identifier": b"same", "pdf_variant": PDF_VARIANT}
+        assert fast.write_pdf(**options) == HTML(string=markup, base_url=base).write_pdf(**options)
+
+
+def test_print_html_that_is_not_well_formed_takes_weasyprints_own_parser():
+    from weasyprint import HTML
+
+    from supervision_bulletin.render.pdf import _parsed_html_class, weasyprint_html
+
+    parsed = weasyprint_html("<!DOCTYPE html><html><body><p>控制字符\x0b<br></p></body></html>", ".")
+    assert isinstance(parsed, HTML) and not isinstance(parsed, _parsed_html_class())
+    assert "控制字符" in "".join(parsed.etree_element.itertext())

@@ -228,7 +228,7 @@ def test_table_cells_are_escaped_text_and_headers_broken_between_words(renderer)
     table = Table(("序号", "单位", "超额完成指标（项）", "完成率"),
                   (("1", "区发改委", "2", "103.7%"), ("2", "区金融局", "A&B<1>", "—")), widths=(10, 60, 20, 20))
     html = renderer.render(make_document(attachments=(Attachment("附件", "表", (table,)),)))
-    assert '<th scope="col">超额完成指标<br>（项）</th>' in html
+    assert '<th scope="col">超额完成指标<br/>（项）</th>' in html
     # No element per figure: the line-breaking rules keep "103.7%" whole (see cell_html).
     assert '<td class="align-center">103.7%</td>' in html
     assert "A&amp;B&lt;1&gt;" in html
