@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Generator, Iterable, Iterator
 
-from supervision_bulletin import calendar
+from supervision_bulletin import calendar, memo
 from supervision_bulletin.assessment import Checkpoint, YearAssessment, assess_year, assessment_entries
 from supervision_bulletin.compose import Issue
 from supervision_bulletin.compose.bulletin import compose_quarterly_bulletin
@@ -306,8 +306,7 @@ def build_unlocked(
         producer = producer_for(renderers, options)
         produced = list(produced_with_progress(producer, [Job(d, folder) for d in plan.documents], progress))
         built = finish_cutoff(inputs, record, plan, produced, folder, out_dir, options, progress)
-    if producer.cache:
-        producer.cache.prune()
+    tidy_caches(producer)
     return built
 
 
@@ -357,6 +356,13 @@ def plan_cutoff(inputs: Inputs, record: CampaignRecord, period: Period, options:
 def producer_for(renderers: Renderers, options: BuildOptions) -> Producer:
     cache = RenderCache.for_user(renderers.fingerprint()) if options.cache else None
     return Producer(renderers, cache)
+
+
+def tidy_caches(producer: Producer) -> None:
+    """The user's caches back within their limits: a build may have added to both."""
+    if producer.cache:
+        producer.cache.prune()
+    memo.prune()
 
 
 def produced_with_progress(producer: Producer, jobs: Iterable[Job], progress: Progress) -> Generator[Produced, None, None]:
@@ -499,8 +505,7 @@ def build_all(
                                                  ledgers))
                     built(results[-1])
                     done = []
-        if producer.cache:
-            producer.cache.prune()
+        tidy_caches(producer)
         return tuple(results)
 
 

@@ -47,8 +47,10 @@ def remembered(kind: str, parts: Any, make: Callable[[], bytes]) -> bytes:
 
 def recalled(kind: str, parts: Any) -> bytes | None:
     """The bytes kept under ``kind`` for ``parts``, if any, and whole."""
+    path = user_cache_folder() / kind / key_of(parts)
     try:
-        stored = (user_cache_folder() / kind / key_of(parts)).read_bytes()
+        stored = path.read_bytes()
+        os.utime(path)  # recently used: pruned last
     except OSError:
         return None
     return stored[32:] if hashlib.sha256(stored[32:]).digest() == stored[:32] else None
@@ -65,3 +67,28 @@ def keep(kind: str, parts: Any, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
+
+
+# What is kept here, by kind (each a folder of the cache folder; the documents'
+# cache, render/cache.py, keeps its own folder and limit).
+KINDS = ("advances", "charts", "fonts", "workbooks")
+LIMIT_BYTES = 100 * 2**20
+
+
+def prune(limit_bytes: int = LIMIT_BYTES) -> None:
+    """Drop the least recently used results beyond ``limit_bytes`` in all: every
+    changed workbook and every new chart adds one, and nothing else removes them."""
+    entries = []
+    for kind in KINDS:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(user_cache_folder() / kind):
+                with contextlib.suppress(OSError):
+                    stat = entry.stat()
+                    entries.append((stat.st_mtime, stat.st_size, entry.path))
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries):
+        if total <= limit_bytes:
+            break
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        total -= size
