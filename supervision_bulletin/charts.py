@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from supervision_bulletin.evaluate import Judgement
 from supervision_bulletin.fonts import default_font_set
-from supervision_bulletin.memo import file_stamp, remembered
+from supervision_bulletin.memo import code_digest, file_stamp, remembered
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -109,7 +109,7 @@ def completion_chart(
     font_path = Path(font_file or hei_font())
     labels = (completion_label, benchmark_label, empty_label)
     parts = ["completion", [dataclasses.asdict(row) for row in rows], labels, width_mm,
-             file_stamp(font_path), metadata.version("matplotlib"), repr(sorted(RC.items()))]
+             file_stamp(font_path), metadata.version("matplotlib"), repr(sorted(RC.items())), code_digest()]
 
     def drawn() -> bytes:
         chart = draw_completion_chart(rows, labels, width_mm, font_path)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import functools
 import hashlib
 import io
 import json
@@ -539,10 +538,9 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
     return Book(shown_path, grids)
 
 
-@functools.cache
 def _reader_version() -> str:
-    """What a stored reading depends on besides the bytes: this module and openpyxl."""
-    return hashlib.sha256(Path(__file__).read_bytes() + openpyxl.__version__.encode()).hexdigest()
+    """What a stored reading depends on besides the bytes: this program's code and openpyxl's."""
+    return f"{memo.code_digest()}:{openpyxl.__version__}"
 
 
 # A cell read from a workbook is text, a number, a truth value or a moment; JSON

@@ -10,6 +10,7 @@ Each file starts with the SHA-256 of its content: a damaged one is worked out ag
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -33,6 +34,19 @@ def file_stamp(path: Path) -> list[Any]:
     """What identifies a file's content cheaply: its path, size and modification time."""
     stat = Path(path).stat()
     return [str(path), stat.st_size, stat.st_mtime_ns]
+
+
+PACKAGE = Path(__file__).parent
+
+
+@functools.cache
+def code_digest(package: Path = PACKAGE) -> str:
+    """The SHA-256 of this package's code: a result worked out by the code of one
+    version is not taken for another's (a checkout between releases included)."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def remembered(kind: str, parts: Any, make: Callable[[], bytes]) -> bytes:

@@ -79,14 +79,16 @@ class Renderers:
 
     def fingerprint(self) -> str:
         """What the files are made from besides the document: the templates, style
-        sheets and fonts, and the versions of this package and its renderers. A
+        sheets and fonts, this package's code, and the versions of it and its renderers. A
         cached document is reused only under the same fingerprint. Read without
         setting up a renderer that is not set up yet."""
         from supervision_bulletin.fonts import default_font_set
+        from supervision_bulletin.memo import code_digest
 
         digest = hashlib.sha256()
         for name in ("supervision-bulletin", "weasyprint", "docxtpl", "python-docx", "pydyf", "fonttools"):
             digest.update(f"{name}={installed_version(name)}\n".encode())
+        digest.update(code_digest().encode())  # a renderer changed without a new version number
         if self._docx is not None:
             templates = sorted(self._docx.template_bytes.items())
         else:

@@ -106,3 +106,25 @@ def test_pruning_keeps_the_most_recently_used(tmp_path):
         os.utime(entry, (1_000_000 + index, 1_000_000 + index))
     cache.prune()
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["middle", "new"]
+
+
+def test_a_change_to_the_code_changes_the_fingerprint(templates, monkeypatch):
+    """A renderer changed without a new version number (a checkout, a patch) makes
+    its documents anew rather than taking the old ones from the cache."""
+    from supervision_bulletin import memo
+
+    before = fingerprint_of(templates)
+    monkeypatch.setattr(memo, "code_digest", lambda: "another version of the code")
+    assert fingerprint_of(templates) != before
+
+
+def test_the_code_digest_changes_with_any_module(tmp_path):
+    from supervision_bulletin import memo
+
+    same, changed = tmp_path / "same", tmp_path / "changed"
+    for copy in (same, changed):
+        shutil.copytree(memo.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    module = changed / "verify" / "rules.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert memo.code_digest(same) == memo.code_digest()
+    assert memo.code_digest(changed) != memo.code_digest()
