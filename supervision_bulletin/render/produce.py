@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Literal
 
 from supervision_bulletin.document import (
     Attachment,
@@ -113,17 +113,20 @@ def warm_up(renderers: Renderers) -> None:
 
     A process's first document pays for much that every later one finds ready:
     templates compiled, fonts opened, C types parsed, the verifiers imported
-    (about 0.4 s). A long-lived process (``bulletin serve``) pays it here, once,
+    (about 0.3 s). A long-lived process (``bulletin serve``) pays it here, once,
     and the workers it forks for each build start warm."""
     with tempfile.TemporaryDirectory(prefix="bulletin-warm-up-") as folder:
-        for layout in ("standard", "letter"):
+        for layout in LAYOUTS:
             make(renderers, Job(_warm_up_document(layout), Path(folder)))
 
 
-def _warm_up_document(layout: str) -> OfficialDocument:
+LAYOUTS: tuple[Literal["standard", "letter"], ...] = ("standard", "letter")
+
+
+def _warm_up_document(layout: Literal["standard", "letter"]) -> OfficialDocument:
     table = Table(("序号", "单位", "完成率"), (("1", "某单位", "103.7%"), ("2", "另一单位", "80.5%")))
     return OfficialDocument(
-        kind="notice" if layout == "letter" else "monthly_report", layout=layout,  # type: ignore[arg-type]
+        kind="notice" if layout == "letter" else "monthly_report", layout=layout,
         issuer="某机关", issuer_mark="某机关文件", number="某〔2000〕1号", title="关于某事项的通知",
         title_lines=("关于某事项的通知",), recipients="各单位",
         body=(Heading(1, "一、总体情况"), Heading(2, "（一）某方面"), Heading(3, "1.某项"),
