@@ -20,6 +20,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -151,6 +152,12 @@ Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a wor
 
 
 def _make_in_worker(job: Job, formats: tuple[str, ...]) -> Made | str:
+    if "pdf" in formats and layout_boxes(job.document) > LONG_DOCUMENT_BOXES:
+        return _made_in_a_fork(job, formats)
+    return _made(job, formats)
+
+
+def _made(job: Job, formats: tuple[str, ...]) -> Made | str:
     assert _worker_renderers is not None
     try:
         produced = make(_worker_renderers, job, formats)
@@ -159,6 +166,49 @@ def _make_in_worker(job: Job, formats: tuple[str, ...]) -> Made | str:
         return f"《{job.document.title}》未能生成：{error}"
     finally:
         give_back_memory()
+
+
+# A document of more boxes than this (table cells, lines of text) takes WeasyPrint
+# a few hundred megabytes to lay out: the tenfold campaign's monthly report, of
+# 4,400, about 250 MB.
+LONG_DOCUMENT_BOXES = 2500
+
+
+def layout_boxes(document: OfficialDocument) -> int:
+    """About how many boxes the layout of ``document`` holds: one for each table
+    cell, and one for each line of text (28 characters)."""
+    blocks = [*document.body, *(block for attachment in document.attachments for block in attachment.blocks)]
+    cells = sum(len(block.rows) * len(block.columns) for block in blocks if isinstance(block, Table))
+    characters = sum(len(block.text) for block in blocks if isinstance(block, Heading | Paragraph))
+    return cells + characters // 28
+
+
+def _made_in_a_fork(job: Job, formats: tuple[str, ...]) -> Made | str:
+    """The PDF of a long document, made in a process forked for it alone.
+
+    What a long layout leaves behind stays with a process: over a hundred
+    megabytes of memory that is free but scattered (Python's and the C
+    libraries' heaps), which neither the collector nor malloc_trim hands back.
+    A worker that made one would keep it for the rest of the build; the fork
+    takes it away when it ends."""
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the fork: make, send, and go without running the worker's exit handlers
+        os.close(reading)
+        code = 1
+        try:
+            with os.fdopen(writing, "wb") as channel:
+                pickle.dump(_made(job, formats), channel)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as channel:
+        data = channel.read()
+    _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not data:
+        return f"《{job.document.title}》未能生成：排版进程意外退出（可能是内存不足）"
+    return pickle.loads(data)
 
 
 def give_back_memory() -> None:
