@@ -298,8 +298,7 @@ def build_unlocked(
     progress("读取并校验输入文件……")
     inputs = inputs or check(inputs_dir)
     period = resolve_period(inputs, period, inputs_dir)
-    record = CampaignRecord(inputs_dir / RECORD_FILE)
-    record.ensure_intact(out_dir, inputs.campaign.code, inputs.campaign.year)
+    record = intact_record(inputs_dir, out_dir, inputs)
     plan = plan_cutoff(inputs, record, period, options, progress)
     renderers = renderers or Renderers.load(TEMPLATES)
     with staging_folder(out_dir, plan.label) as folder:
@@ -356,6 +355,13 @@ def plan_cutoff(inputs: Inputs, record: CampaignRecord, period: Period, options:
 def producer_for(renderers: Renderers, options: BuildOptions) -> Producer:
     cache = RenderCache.for_user(renderers.fingerprint()) if options.cache else None
     return Producer(renderers, cache)
+
+
+def intact_record(inputs_dir: Path, out_dir: Path, inputs: Inputs) -> CampaignRecord:
+    """The campaign's record, once it agrees with what the outputs folder holds."""
+    record = CampaignRecord(inputs_dir / RECORD_FILE)
+    record.ensure_intact(out_dir, inputs.campaign.code, inputs.campaign.year)
+    return record
 
 
 def tidy_caches(producer: Producer) -> None:
@@ -476,8 +482,7 @@ def build_all(
             resolve_period(inputs, Period("year", year, 1), inputs_dir)  # raises: not the campaign's year
         periods = cutoffs_with_data(inputs)
         started(periods)
-        record = CampaignRecord(inputs_dir / RECORD_FILE)
-        record.ensure_intact(out_dir, inputs.campaign.code, inputs.campaign.year)
+        record = intact_record(inputs_dir, out_dir, inputs)
         renderers = renderers or Renderers.load(TEMPLATES)
         producer = producer_for(renderers, options)
         results: list[BuildResult] = []

@@ -18,6 +18,8 @@ from typing import Any
 import click
 from rich.cells import cell_len
 
+from supervision_bulletin.kinsoku import NO_LINE_END, NO_LINE_START
+
 CLICK_MODULES = (
     "click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
     "click.termui", "click.types", "click.utils", "click.shell_completion", "click._termui_impl",
@@ -118,9 +120,6 @@ def use_chinese() -> None:
 
 # help text -------------------------------------------------------------------------
 
-# Never at the start of a line (the rule of Chinese typesetting the help follows).
-NO_LINE_START = frozenset("，。、；：？！）》」』”’…%]")
-NO_LINE_END = frozenset("（《「『“‘[")
 _TOKENS = re.compile(r"[A-Za-z0-9_\-./:=\[\]<>@'\"+]+|\s+|.")
 
 

@@ -521,7 +521,7 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
     # Opened from bytes: openpyxl refuses a path that does not end in .xlsx, and
     # renamed files are read by their content.
     raw = path.read_bytes()
-    parts = ["workbook", hashlib.sha256(raw).hexdigest(), _reader_version()]
+    parts = [hashlib.sha256(raw).hexdigest(), _reader_version()]
     stored = memo.recalled("workbooks", parts)
     if stored is not None:
         return Book(shown_path, decoded_grids(stored))

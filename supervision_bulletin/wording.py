@@ -15,13 +15,12 @@ from supervision_bulletin.evaluate import (
     Judgement,
     Submission,
 )
+from supervision_bulletin.kinsoku import NO_LINE_END, NO_LINE_START
 from supervision_bulletin.model import Indicator
 
 CN_NUMERALS = "一二三四五六七八九十"
 # Characters a title line may not start with (GB/T 9704: no punctuation at line
 # ends except book-title marks; nor at line starts, as in any Chinese text).
-_NO_LINE_START = set("，。、；：？！”’）》〕」』%")
-_NO_LINE_END = set("“‘（《〔「『")
 # After these a title reads naturally broken: particles and common word ends.
 _GOOD_BREAK_AFTER = set("的于和及与在年度动况作务展区县市局府室案划革设查题")
 
@@ -193,7 +192,7 @@ def best_break(text: str, ideal: int, max_chars: int) -> int:
             penalty += 2
         if text[cut - 1].isdigit() and text[cut].isdigit():
             penalty += 100  # never split a number
-        if text[cut] in _NO_LINE_START or text[cut - 1] in _NO_LINE_END:
+        if text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END:
             penalty += 100
         if inside_book_title(text, cut):
             penalty += 50

@@ -144,7 +144,7 @@ def _load_advances(file: Path, index: int) -> dict[int, float]:
     the memo, keyed on the font file."""
     import fontTools
 
-    parts = ["advances", file_stamp(file), index, fontTools.version]
+    parts = [file_stamp(file), index, fontTools.version]
     stored = remembered("advances", parts, lambda: json.dumps(_read_advances(file, index)).encode())
     return {int(code): advance for code, advance in json.loads(stored).items()}
 

@@ -153,8 +153,11 @@ Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a wor
 
 def _make_in_worker(job: Job, formats: tuple[str, ...]) -> Made | str:
     if "pdf" in formats and layout_boxes(job.document) > LONG_DOCUMENT_BOXES:
-        return _made_in_a_fork(job, formats)
-    return _made(job, formats)
+        return _made_in_a_fork(job, formats)  # the fork's memory goes with it: nothing to give back
+    try:
+        return _made(job, formats)
+    finally:
+        give_back_memory()
 
 
 def _made(job: Job, formats: tuple[str, ...]) -> Made | str:
@@ -164,8 +167,6 @@ def _made(job: Job, formats: tuple[str, ...]) -> Made | str:
         return produced.files, produced.faces, produced.findings  # the caller has the document already
     except Exception as error:  # returned as text: not every exception survives pickling
         return f"《{job.document.title}》未能生成：{error}"
-    finally:
-        give_back_memory()
 
 
 # A document of more boxes than this (table cells, lines of text) takes WeasyPrint
@@ -275,8 +276,6 @@ class Producer:
     def _made_here(self, job: Job) -> Produced:
         try:
             return make(self.renderers, job)
-        except RenderFailed:
-            raise
         except Exception as error:
             raise RenderFailed(f"《{job.document.title}》未能生成：{error}") from error
         finally:
