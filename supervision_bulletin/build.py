@@ -50,6 +50,7 @@ from supervision_bulletin.record import (
 from supervision_bulletin.render import Renderers
 from supervision_bulletin.render.cache import RenderCache
 from supervision_bulletin.render.produce import Job, Produced, Producer
+from supervision_bulletin.render.workers import start_render_server
 from supervision_bulletin.resources import TEMPLATES
 from supervision_bulletin.validate import validate
 from supervision_bulletin.verify import Finding, VerifyFailed
@@ -295,12 +296,14 @@ def build_unlocked(
     renderers: Renderers | None,
     inputs: Inputs | None,
 ) -> BuildResult:
+    renderers = renderers or Renderers.from_server(TEMPLATES)
+    if renderers.served:
+        start_render_server()  # it sets the renderers up while the inputs are checked
     progress("读取并校验输入文件……")
     inputs = inputs or check(inputs_dir)
     period = resolve_period(inputs, period, inputs_dir)
     record = intact_record(inputs_dir, out_dir, inputs)
     plan = plan_cutoff(inputs, record, period, options, progress)
-    renderers = renderers or Renderers.load(TEMPLATES)
     with staging_folder(out_dir, plan.label) as folder:
         producer = producer_for(renderers, options)
         produced = list(produced_with_progress(producer, [Job(d, folder) for d in plan.documents], progress))
@@ -476,6 +479,9 @@ def build_all(
     planned. A failure stops at its cut-off: the ones before it are published, it
     and the later ones are not."""
     with build_lock(inputs_dir, waiting):
+        renderers = renderers or Renderers.from_server(TEMPLATES)
+        if renderers.served:
+            start_render_server()  # it sets the renderers up while the inputs are checked
         progress("读取并校验输入文件……")
         inputs = check(inputs_dir)
         if year != inputs.campaign.year:
@@ -483,7 +489,6 @@ def build_all(
         periods = cutoffs_with_data(inputs)
         started(periods)
         record = intact_record(inputs_dir, out_dir, inputs)
-        renderers = renderers or Renderers.load(TEMPLATES)
         producer = producer_for(renderers, options)
         results: list[BuildResult] = []
         ledgers = LedgerWriter()  # the year's ledgers share their sheets of report rows

@@ -7,20 +7,21 @@ import datetime as dt
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from supervision_bulletin.build import BuildOptions, BuildResult, build, build_all, check, kind_name
-from supervision_bulletin.calendar import calendar_warnings
 from supervision_bulletin.cli_zh import use_chinese
-from supervision_bulletin.document import KIND_NAMES
-from supervision_bulletin.forms import make_forms, parse_month
-from supervision_bulletin.intake import summary_lines
-from supervision_bulletin.model import Inputs
 from supervision_bulletin.periods import PeriodError, parse_period
 from supervision_bulletin.problems import InputError
-from supervision_bulletin.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE, CampaignRecord, RecordError
 from supervision_bulletin.resources import SAMPLE_CAMPAIGN
+
+# The pipeline's modules (openpyxl, pydantic, the renderers' …) are imported by the
+# commands that use them: `bulletin build` starts its render server first, so the
+# server sets up the renderers while these imports and the checks run here.
+if TYPE_CHECKING:
+    from supervision_bulletin.build import BuildOptions, BuildResult
+    from supervision_bulletin.model import Inputs
 
 use_chinese()  # click's own words (Usage, Options, Error …) in Chinese, whatever the locale
 
@@ -104,6 +105,8 @@ def main() -> None:
 @click.option("--empty", is_flag=True, help="新活动：空白的 plan.xlsx（带表头、下拉选项和填写说明）和带注释的 campaign.yaml")
 def init(directory: Path, empty: bool) -> None:
     """在文件夹中新建工作区，放入示例活动（inputs/）；加 --empty 则为新活动建立空白输入。"""
+    from supervision_bulletin.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE
+
     target = directory / "inputs"
     if target.exists() and any(target.iterdir()):
         if not empty and holds_the_sample(target):  # running init again changes nothing
@@ -127,6 +130,8 @@ def init(directory: Path, empty: bool) -> None:
 
 def holds_the_sample(folder: Path) -> bool:
     """Whether ``folder`` holds the sample campaign's files unchanged (its record aside)."""
+    from supervision_bulletin.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE
+
     record_files = {RECORD_FILE, RECORD_FILE + BACKUP_SUFFIX, LOCK_FILE}
 
     def files_of(root: Path) -> dict[Path, bytes]:
@@ -140,6 +145,9 @@ def holds_the_sample(folder: Path) -> bool:
 @inputs_option
 def check_command(inputs_dir: Path) -> None:
     """校验输入文件；有问题时逐条列出（文件、工作表、行、列）并以状态 1 退出。"""
+    from supervision_bulletin.build import check
+    from supervision_bulletin.intake import summary_lines
+
     try:
         inputs = check(inputs_dir)
     except InputError as error:
@@ -158,6 +166,8 @@ def check_command(inputs_dir: Path) -> None:
 
 
 def warn_about_calendar(inputs: Inputs) -> None:
+    from supervision_bulletin.calendar import calendar_warnings
+
     for warning in calendar_warnings(inputs.campaign):
         click.secho(f"注意：{warning}", fg="yellow", err=True)
 
@@ -170,6 +180,8 @@ ANSWER_FORMS = ("answers", "反馈", "整改反馈")
 
 
 def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str):
+    from supervision_bulletin.forms import parse_month
+
     if value.strip() in ANSWER_FORMS:
         return "answers"
     month = parse_month(value)
@@ -187,6 +199,9 @@ def parse_month_argument(ctx: click.Context, param: click.Parameter, value: str)
 def forms_command(month, inputs_dir: Path, out_dir: Path, due, as_of) -> None:
     """为每个责任单位生成某月的填报表（如 2023-10），预填其指标、目标和序时进度；
     月份写作 answers 时，为每个有未销号督办通知的单位生成整改反馈表。"""
+    from supervision_bulletin.build import check
+    from supervision_bulletin.forms import make_forms
+
     if month == "answers":
         answer_forms_command(inputs_dir, out_dir, as_of or dt.date.today())
         return
@@ -201,6 +216,8 @@ def forms_command(month, inputs_dir: Path, out_dir: Path, due, as_of) -> None:
 
 def answer_forms_command(inputs_dir: Path, out_dir: Path, as_of: dt.date) -> None:
     from supervision_bulletin.answer_forms import make_answer_forms
+    from supervision_bulletin.build import check
+    from supervision_bulletin.record import RECORD_FILE, CampaignRecord
 
     with exit_cleanly(on_bad_input="未生成任何文件。", on_failure="未生成任何文件。"):
         made = make_answer_forms(check(inputs_dir), CampaignRecord(inputs_dir / RECORD_FILE), out_dir, as_of)
@@ -234,6 +251,11 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
     周期：2023-08（月度督查通报）、2023-09 或 2023-Q3（季度通报）、2023-06 或 2023-H1
     （上半年工作通报）、2023 或 2023-12（年底交账）；2023 --all 按时间顺序生成全年。
     """
+    from supervision_bulletin.render.workers import start_render_server
+
+    start_render_server()  # first: it sets the renderers up while the rest is imported and checked
+    from supervision_bulletin.build import BuildOptions, build
+
     options = BuildOptions(draft=draft, issue_date=issue_date, verify_strict=verify_mode == "strict", cache=not no_cache)
     if whole_year:
         if period.kind != "year":
@@ -288,6 +310,8 @@ def year_progress(quiet: bool):
 
 def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions, quiet: bool = False) -> None:
     """`build 2023 --all`: every cut-off with data, under one progress line."""
+    from supervision_bulletin.build import build_all, kind_name
+
     failure = exit_cleanly(
         on_bad_input="未生成任何文件，已有的输出保持不变。",
         on_failure="此前已完成的周期已写出；失败周期的原有输出保持不变。",
@@ -326,6 +350,8 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
 
 
 def warn_about_calendar_of(built: BuildResult) -> None:
+    from supervision_bulletin.calendar import calendar_warnings
+
     for warning in calendar_warnings(built.result.campaign):
         click.secho(f"注意：{warning}", fg="yellow", err=True)
 
@@ -351,6 +377,8 @@ def warn_about_findings(result: BuildResult) -> None:
 @inputs_option
 def numbers_command(inputs_dir: Path) -> None:
     """列出文号登记簿：文号、成文日期、标题、主送单位和状态。"""
+    from supervision_bulletin.record import RECORD_FILE, CampaignRecord, RecordError
+
     record = CampaignRecord(inputs_dir / RECORD_FILE)
     try:
         documents = record.documents()
@@ -392,6 +420,8 @@ def site_command(year: int, inputs_dir: Path, out_dir: Path) -> None:
 
 def count_by(documents, with_disclosure: bool = False) -> dict[str, int]:
     """Documents counted by kind, in the order of the calendar (and by 公开方式)."""
+    from supervision_bulletin.document import KIND_NAMES
+
     counts: dict[str, int] = {}
     for document in sorted(documents, key=lambda d: list(KIND_NAMES).index(d.kind) if d.kind in KIND_NAMES else 99):
         name = f"{document.kind_name}（{document.disclosure}）" if with_disclosure else document.kind_name

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 from supervision_bulletin.cli import main
 from supervision_bulletin.render.pdf import PdfRenderer
+from supervision_bulletin.render.workers import JOBS_VARIABLE
 from tests import campaign_factory as cf
 
 
@@ -65,6 +66,7 @@ def test_a_crash_while_rendering_keeps_the_earlier_build(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(PdfRenderer, "render", broken)
+    monkeypatch.setenv(JOBS_VARIABLE, "1")  # rendered in this process, where the patch is
     # --no-cache: the same data would otherwise reuse the first build's files and render nothing.
     result = run("build", "2024-Q3", "--inputs", root, "--out", out, "--no-cache")
     assert result.exit_code != 0

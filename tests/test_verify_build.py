@@ -117,7 +117,7 @@ def test_cli_build_fails_on_a_finding_and_warns_when_asked(tmp_path, monkeypatch
 
     root = cf.make_campaign(tmp_path / "inputs")
     out = tmp_path / "outputs"
-    monkeypatch.setattr(render.Renderers, "load", classmethod(lambda cls, templates: broken_renderers(
+    monkeypatch.setattr(render.Renderers, "from_server", classmethod(lambda cls, templates: broken_renderers(
         "@page :left { @bottom-center { content: none } }"
     )))
     strict = run("build", "2024-Q3", "--inputs", root, "--out", out)

@@ -18,15 +18,26 @@ class Renderers:
     ``load`` sets each one up when it is first used: a build whose documents all
     come from the cache never pays for WeasyPrint's fonts and style sheets."""
 
-    def __init__(self, docx: Any = None, html: Any = None, pdf: Any = None, templates: Path | None = None):
+    def __init__(self, docx: Any = None, html: Any = None, pdf: Any = None, templates: Path | None = None,
+                 served: bool = False):
         if templates is None and None in (docx, html, pdf):
             raise ValueError("Renderers needs its three renderers or the templates to make them from")
         self._docx, self._html, self._pdf = docx, html, pdf
         self.templates = templates
+        self.served = served  # the workers take them from the render server (render.server)
 
     @classmethod
     def load(cls, templates: Path) -> Renderers:
+        """Renderers set up in this process, on first use; worker processes are
+        forked from this one and inherit them."""
         return cls(templates=Path(templates))
+
+    @classmethod
+    def from_server(cls, templates: Path) -> Renderers:
+        """Renderers that worker processes find set up in the render server
+        (render.server), started as the build begins; this process sets them up
+        only if it renders itself (one worker, or no fork server on the system)."""
+        return cls(templates=Path(templates), served=True)
 
     @property
     def docx(self) -> Any:

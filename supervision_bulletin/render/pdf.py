@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import logging
+import sys
 import unicodedata
 from collections import OrderedDict, deque
 from dataclasses import dataclass
@@ -317,6 +318,32 @@ def _segments(line: str, marks: list[tuple[bool, bool]]) -> tuple[Segment, ...]:
 PDF_VARIANT = "pdf/a-2b"
 
 
+def import_weasyprint() -> None:
+    """Import WeasyPrint with its system libraries found by the dynamic loader alone.
+
+    WeasyPrint asks cffi for Pango, HarfBuzz, fontconfig and GObject under several
+    names each, the Windows and macOS ones first. For every name the loader does not
+    know, cffi falls back on ``ctypes.util.find_library``, which on Linux runs
+    ldconfig and gcc in subprocesses (Kozea/WeasyPrint#1125): 0.2 s of a 0.55 s
+    import. Each list also names the Linux soname (libpango-1.0.so.0 …), and
+    find_library's answer would only be such a soname for the same loader to find,
+    so nothing is lost by skipping the search. Should a library be missing under its
+    listed soname, the import is tried again the usual way."""
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        return
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    except OSError:
+        pass  # tried again below, with the search
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint  # noqa: F401
+
+
 class PdfRenderer:
     """Holds the font configuration and parsed CSS; renders many documents."""
 
@@ -329,6 +356,7 @@ class PdfRenderer:
         """``extra_css`` is laid over print.css (tests use it to make faulty PDFs)."""
         # Imported here so that `import supervision_bulletin.render.pdf` stays cheap and a
         # missing system library shows up only when a PDF is really wanted.
+        import_weasyprint()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 

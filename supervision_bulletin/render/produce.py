@@ -6,8 +6,11 @@ package). So each document goes through ``Producer``:
 
 * a cache hit (``RenderCache``, keyed on those) copies the files a build made before;
 * a miss is rendered and verified in the worker processes, its PDF in one and its
-  Word and HTML files in another (the renderers are loaded before the fork, so a
-  worker starts warm), then stored in the cache.
+  Word and HTML files in another, then stored in the cache. The workers fork from
+  the render server (render.server), which sets the standard renderers up while
+  the build checks its inputs; renderers of another making (a test's) are set up
+  in the build's own process and the workers fork from it. Either way a worker
+  starts with them ready.
 
 The files come out byte-identical either way: the cache stores what a worker wrote,
 and the renderers write no clock time into any file.
@@ -38,10 +41,9 @@ from supervision_bulletin.document import (
 )
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
+from supervision_bulletin.render.workers import start_render_server, worker_count
 from supervision_bulletin.verify import Finding, verify_file
 from supervision_bulletin.write import FORMATS
-
-JOBS_VARIABLE = "BULLETIN_JOBS"  # worker processes; 1 renders in the build's own process
 
 
 class RenderFailed(RuntimeError):
@@ -148,6 +150,12 @@ def _adopt(renderers: Renderers) -> None:
     _worker_renderers = renderers
 
 
+def _adopt_served(templates: Path, fingerprint: str) -> None:
+    from supervision_bulletin.render.server import renderers_for
+
+    _adopt(renderers_for(templates, fingerprint))
+
+
 Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a worker sends back
 
 
@@ -221,13 +229,6 @@ def give_back_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc only; elsewhere nothing to do
 
 
-def worker_count() -> int:
-    """BULLETIN_JOBS, else the cores this process may use."""
-    wanted = os.environ.get(JOBS_VARIABLE)
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, int(wanted) if wanted and wanted.isdigit() and int(wanted) > 0 else available)
-
-
 def cancel_pending(entries: list[tuple[Job, str | None, Produced | list[Future] | None]]) -> None:
     for _, _, outcome in entries:
         for future in outcome if isinstance(outcome, list) else ():
@@ -258,7 +259,8 @@ class Producer:
                     entries.append((job, key, Produced(job.document, hit.files, hit.faces, (), cached=True)))
                     continue
                 if pool is None and worker_count() > 1 and "fork" in multiprocessing.get_all_start_methods():
-                    pool = stack.enter_context(self._forked_pool())
+                    pool = stack.enter_context(self._served_pool() if self.renderers.served and start_render_server()
+                                               else self._forked_pool())
                     stack.callback(cancel_pending, entries)  # runs first: the pool then waits for less
                 parts = [pool.submit(_make_in_worker, job, formats) for formats in PARTS] if pool else None
                 entries.append((job, key, parts))
@@ -299,6 +301,14 @@ class Producer:
             raise
         gc.unfreeze()  # here the objects go back to the collector: a long-lived server keeps nothing forever
         return pool
+
+    def _served_pool(self) -> ProcessPoolExecutor:
+        """Worker processes forked from the render server, where the renderers are
+        set up already; this process loads none of WeasyPrint."""
+        assert self.renderers.templates is not None
+        return ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_adopt_served,
+                                   initargs=(self.renderers.templates, self.renderers.fingerprint()))
 
     @staticmethod
     def _result(future: Future, job: Job) -> Produced:

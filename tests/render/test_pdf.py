@@ -291,3 +291,26 @@ def test_standalone_print_html_carries_its_fonts(renderer):
     assert style.count("@font-face") >= 5
     assert 'font-family: "gw-fang"' in style and "--font-fang:" in style
     assert "&#34;" not in style
+
+
+IMPORT_COUNTING_SEARCHES = """
+import ctypes.util, sys
+searched = []
+search = ctypes.util.find_library
+ctypes.util.find_library = lambda name: searched.append(name) or search(name)
+counting = ctypes.util.find_library
+from supervision_bulletin.render.pdf import import_weasyprint
+import_weasyprint()
+from weasyprint.text.ffi import fontconfig, harfbuzz, pango
+assert ctypes.util.find_library is counting, "find_library not put back"
+print(len(searched), pango.pango_version() > 0, harfbuzz is not None, fontconfig is not None)
+"""
+
+
+def test_weasyprint_loads_its_libraries_without_searching_for_them():
+    """Each search runs ldconfig and gcc; the loader finds the sonames WeasyPrint lists."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", IMPORT_COUNTING_SEARCHES], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "True", "True", "True"]

@@ -3,8 +3,12 @@ cache; a worker that dies fails the build cleanly."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,8 +20,10 @@ from supervision_bulletin.cli import main
 from supervision_bulletin.memo import CACHE_VARIABLE
 from supervision_bulletin.periods import parse_period
 from supervision_bulletin.record import RECORD_FILE, CampaignRecord
+from supervision_bulletin.render import Renderers
 from supervision_bulletin.render.pdf import PdfRenderer
-from supervision_bulletin.render.produce import JOBS_VARIABLE
+from supervision_bulletin.render.produce import RenderFailed
+from supervision_bulletin.render.workers import JOBS_VARIABLE
 from tests.compose import hand_campaign as hc
 
 MONTHS = range(1, 4)  # two monthly reports and the Q1 bulletin with its notices
@@ -97,7 +103,88 @@ def test_a_rebuild_remakes_only_the_documents_whose_content_changed(tmp_path, mo
     assert [line for line in said if "2月份" in line and line.endswith("已生成并核验")]
 
 
+def test_the_render_server_workers_write_what_a_serial_build_writes(tmp_path, monkeypatch):
+    """The standard renderers, as `bulletin build` has them: set up in the render
+    server, and the workers forked from it."""
+    serial = year_built(tmp_path, "serial", monkeypatch, 1, None, None)
+    served = year_built(tmp_path, "served", monkeypatch, 2, None, None)
+    assert render_servers(parents_of_processes())  # started by the build, still there for the next one
+    assert serial.keys() == served.keys()
+    for name in serial:
+        assert serial[name] == served[name], name
+
+
+def test_the_render_server_lends_its_renderers_only_when_they_are_the_ones_asked_for():
+    from supervision_bulletin.render import server
+    from supervision_bulletin.resources import TEMPLATES
+
+    [(ready, fingerprint)] = server.ready()
+    assert Renderers.from_server(TEMPLATES).fingerprint() == fingerprint  # as the build asks for them
+    assert server.renderers_for(TEMPLATES, fingerprint) is ready
+    other = server.renderers_for(TEMPLATES, "another fingerprint")
+    assert other is not ready and other.templates == TEMPLATES
+
+
+def parents_of_processes() -> dict[int, int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    return parents
+
+
+def render_servers(parents: dict[int, int]) -> set[int]:
+    """This process's render server (multiprocessing's fork server), once started."""
+    found = set()
+    for pid, parent in parents.items():
+        with contextlib.suppress(OSError):
+            if parent == os.getpid() and b"multiprocessing.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.add(pid)
+    return found
+
+
+def workers_of_render_servers() -> set[int]:
+    """The processes forked by this process's render server."""
+    parents = parents_of_processes()
+    servers = render_servers(parents)
+    return {pid for pid, parent in parents.items() if parent in servers}
+
+
+@contextlib.contextmanager
+def workers_killed_as_they_start():
+    """Every worker killed (SIGKILL, as by the system when memory runs out) as soon as it appears."""
+    stop = threading.Event()
+
+    def kill() -> None:
+        while not stop.is_set():
+            for pid in workers_of_render_servers():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.002)
+
+    killer = threading.Thread(target=kill)
+    killer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        killer.join()
+
+
 def test_a_worker_that_dies_fails_the_build_and_publishes_nothing(tmp_path, monkeypatch):
+    root = hc.write_hand_campaign(tmp_path / "inputs", months=MONTHS)
+    out = tmp_path / "outputs"
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
+    with workers_killed_as_they_start():
+        result = CliRunner().invoke(main, ["build", "2024-Q1", "--inputs", str(root), "--out", str(out), "--no-cache"])
+    assert result.exit_code == 3, result.output
+    assert "工作进程意外退出" in result.output
+    assert not (out / "2024-Q1").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
+    assert not (root / RECORD_FILE).exists() or CampaignRecord(root / RECORD_FILE).documents() == []
+
+
+def test_a_worker_forked_from_the_build_that_dies_fails_it_the_same_way(tmp_path, monkeypatch, renderers):
     root = hc.write_hand_campaign(tmp_path / "inputs", months=MONTHS)
     out = tmp_path / "outputs"
     monkeypatch.setenv(JOBS_VARIABLE, "2")
@@ -105,13 +192,11 @@ def test_a_worker_that_dies_fails_the_build_and_publishes_nothing(tmp_path, monk
     def die(self, document, path):
         os._exit(9)  # as a worker killed by the system would: no exception, no answer
 
-    monkeypatch.setattr(PdfRenderer, "render", die)
-    result = CliRunner().invoke(main, ["build", "2024-Q1", "--inputs", str(root), "--out", str(out), "--no-cache"])
-    assert result.exit_code == 3, result.output
-    assert "工作进程意外退出" in result.output
+    monkeypatch.setattr(PdfRenderer, "render", die)  # the workers fork from this process: they have it too
+    with pytest.raises(RenderFailed, match="工作进程意外退出"):
+        build(root, out, parse_period("2024-Q1"), BuildOptions(cache=False), renderers=renderers)
     assert not (out / "2024-Q1").exists()
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
-    assert not (root / RECORD_FILE).exists() or CampaignRecord(root / RECORD_FILE).documents() == []
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
 def test_a_failure_in_one_cutoff_of_the_year_keeps_the_ones_before_it(tmp_path, monkeypatch, renderers):
