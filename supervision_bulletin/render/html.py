@@ -252,8 +252,9 @@ class HtmlRenderer:
         embed_stylesheet: bool = True,
         extra_css: str = "",
         composer: object | None = None,
+        template: str | None = None,
     ) -> str:
-        """The HTML of ``document``.
+        """The HTML of ``document``, through the template of its layout unless told.
 
         ``embed_stylesheet=False`` leaves the <style> out, for a caller that
         supplies the (pre-parsed) stylesheet itself, as the PDF renderer does.
@@ -261,12 +262,12 @@ class HtmlRenderer:
         ``composer`` (print only) breaks body text into lines of its own, each
         spread to both edges; see supervision_bulletin.render.pdf.LineComposer.
         """
-        template = self.environment.get_template(LAYOUT_TEMPLATES[document.layout])
+        page = self.environment.get_template(template or LAYOUT_TEMPLATES[document.layout])
         stylesheet = ""
         if embed_stylesheet:
             stylesheet = extra_css + self.stylesheet(flavour)
         geometry = geometry_style(print_geometry(document)) if flavour == "print" else ""
-        return template.render(
+        return page.render(
             document=document,
             flavour=flavour,
             stylesheet=stylesheet,

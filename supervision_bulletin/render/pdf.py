@@ -13,6 +13,7 @@ faces actually embedded are read back from the PDF and reported.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -35,6 +36,7 @@ from supervision_bulletin.render.html import (
     TEXT_BLOCK_WIDTH,
     HtmlRenderer,
 )
+from supervision_bulletin.render.long import LayoutPart, layout_parts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -317,6 +319,41 @@ def _segments(line: str, marks: list[tuple[bool, bool]]) -> tuple[Segment, ...]:
 
 PDF_VARIANT = "pdf/a-2b"
 
+def numbered_from(page: int) -> str:
+    """The style of a part whose first page is page ``page`` of its document: that
+    number on it, and on the side the number falls on. A document's first page is
+    a right-hand one; a root written right to left makes it a left-hand one, and
+    the body, left to right again, keeps the text as it was."""
+    css = f"@page :first {{ counter-reset: page {page} }}"
+    if page % 2 == 0:
+        css += " html { direction: rtl } body { direction: ltr }"
+    return css
+
+
+def _clone_size_notice(record: logging.LogRecord) -> bool:
+    """pypdf's clone adds a few objects of its own, then warns that the objects
+    outnumber the source's trailer /Size (WeasyPrint's is exact): not for the user."""
+    return "exceeds defined trailer size" not in record.getMessage()
+
+
+def joined_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of the parts' pages in order, with the first part's catalogue (its
+    PDF/A metadata and output intent), information and identifier."""
+    from pypdf import PdfReader, PdfWriter
+
+    notices = logging.getLogger("pypdf._writer")
+    notices.addFilter(_clone_size_notice)
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(parts[0])))
+    finally:
+        notices.removeFilter(_clone_size_notice)
+    for data in parts[1:]:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
 
 def import_weasyprint() -> None:
     """Import WeasyPrint with its system libraries found by the dynamic loader alone.
@@ -370,8 +407,8 @@ class PdfRenderer:
             CSS(filename=str(self.html.stylesheet_path("print")), font_config=self.font_config),
         ) + ((CSS(string=extra_css, font_config=self.font_config),) if extra_css else ())
 
-    def print_html(self, document: OfficialDocument, standalone: bool = False) -> str:
-        """The HTML that becomes the PDF.
+    def print_html(self, document: OfficialDocument, standalone: bool = False, template: str | None = None) -> str:
+        """The HTML that becomes the PDF (through ``template``, else its layout's).
 
         The renderer supplies its styles pre-parsed; ``standalone=True`` embeds
         them instead (fonts included), for a file that the weasyprint command
@@ -383,19 +420,44 @@ class PdfRenderer:
             embed_stylesheet=standalone,
             extra_css=self.font_set.stylesheet() if standalone else "",
             composer=self.composer,
+            template=template,
         )
 
     def render_bytes(self, document: OfficialDocument) -> bytes:
-        html = weasyprint_html(self.print_html(document), str(self.html.templates))
-        return html.write_pdf(
-            stylesheets=list(self.stylesheets),
-            font_config=self.font_config,
-            pdf_identifier=document.slug.encode("utf-8"),
-            finisher=embolden_synthetic_bold,
+        parts = layout_parts(document)
+        if len(parts) == 1:
+            return self._pdf_of(parts[0], document, first_page=1)[0]
+        pdfs: list[bytes] = []
+        first_page = 1
+        for part in parts:
+            if pdfs:
+                gc.collect()  # the layout before, held in reference cycles, goes before the next is made
+            data, pages = self._pdf_of(part, document, first_page)
+            pdfs.append(data)
+            first_page += pages
+        return joined_pdfs(pdfs)
+
+    def _pdf_of(self, part: LayoutPart, document: OfficialDocument, first_page: int) -> tuple[bytes, int]:
+        """The PDF of one part of ``document``, its first page numbered ``first_page``,
+        and how many pages it has."""
+        html = weasyprint_html(self.print_html(part.document, template=part.template), str(self.html.templates))
+        stylesheets = list(self.stylesheets)
+        if first_page > 1:
+            stylesheets.append(self._css(numbered_from(first_page)))
+        options = {
+            "stylesheets": stylesheets,
+            "pdf_identifier": document.slug.encode("utf-8"),
             # The PDF is the archive copy: PDF/A-2b costs about 3 KB (XMP
             # metadata and an sRGB output intent) and no measurable time.
-            pdf_variant=PDF_VARIANT,
-        )
+            "pdf_variant": PDF_VARIANT,
+        }
+        laid_out = html.render(font_config=self.font_config, **options)
+        return laid_out.write_pdf(finisher=embolden_synthetic_bold, **options), len(laid_out.pages)
+
+    def _css(self, text: str) -> Any:
+        from weasyprint import CSS
+
+        return CSS(string=text, font_config=self.font_config)
 
     def write(self, document: OfficialDocument, path: Path | str) -> PdfResult:
         """Write the PDF and report the faces it really embeds."""

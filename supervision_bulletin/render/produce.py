@@ -41,6 +41,7 @@ from supervision_bulletin.document import (
 )
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
+from supervision_bulletin.render.long import LONG_DOCUMENT_BOXES, layout_boxes
 from supervision_bulletin.render.workers import start_render_server, worker_count
 from supervision_bulletin.verify import Finding, verify_file
 from supervision_bulletin.write import FORMATS
@@ -140,20 +141,22 @@ def _warm_up_document(layout: Literal["standard", "letter"]) -> OfficialDocument
     )
 
 
-# The worker's renderers, inherited through fork from the build that loaded them:
-# one per worker process, set once by its initializer and never changed.
+# The worker's renderers, inherited through fork from the process that set them
+# up, and the lock its build's workers take turns with to lay out a long document:
+# one of each per worker process, set once by its initializer and never changed.
 _worker_renderers: Renderers | None = None
+_long_layouts: contextlib.AbstractContextManager = contextlib.nullcontext()
 
 
-def _adopt(renderers: Renderers) -> None:
-    global _worker_renderers  # noqa: PLW0603 - the one per-process state, set once at the worker's start
-    _worker_renderers = renderers
+def _adopt(renderers: Renderers, long_layouts: contextlib.AbstractContextManager) -> None:
+    global _worker_renderers, _long_layouts  # the per-process state, set once at the worker's start
+    _worker_renderers, _long_layouts = renderers, long_layouts
 
 
-def _adopt_served(templates: Path, fingerprint: str) -> None:
+def _adopt_served(templates: Path, fingerprint: str, long_layouts: contextlib.AbstractContextManager) -> None:
     from supervision_bulletin.render.server import renderers_for
 
-    _adopt(renderers_for(templates, fingerprint))
+    _adopt(renderers_for(templates, fingerprint), long_layouts)
 
 
 Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a worker sends back
@@ -161,7 +164,10 @@ Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a wor
 
 def _make_in_worker(job: Job, formats: tuple[str, ...]) -> Made | str:
     if "pdf" in formats and layout_boxes(job.document) > LONG_DOCUMENT_BOXES:
-        return _made_in_a_fork(job, formats)  # the fork's memory goes with it: nothing to give back
+        # One long layout at a time (a few hundred megabytes each); the other workers
+        # make the short documents meanwhile. The fork's memory goes with it.
+        with _long_layouts:
+            return _made_in_a_fork(job, formats)
     try:
         return _made(job, formats)
     finally:
@@ -175,21 +181,6 @@ def _made(job: Job, formats: tuple[str, ...]) -> Made | str:
         return produced.files, produced.faces, produced.findings  # the caller has the document already
     except Exception as error:  # returned as text: not every exception survives pickling
         return f"《{job.document.title}》未能生成：{error}"
-
-
-# A document of more boxes than this (table cells, lines of text) takes WeasyPrint
-# a few hundred megabytes to lay out: the tenfold campaign's monthly report, of
-# 4,400, about 250 MB.
-LONG_DOCUMENT_BOXES = 2500
-
-
-def layout_boxes(document: OfficialDocument) -> int:
-    """About how many boxes the layout of ``document`` holds: one for each table
-    cell, and one for each line of text (28 characters)."""
-    blocks = [*document.body, *(block for attachment in document.attachments for block in attachment.blocks)]
-    cells = sum(len(block.rows) * len(block.columns) for block in blocks if isinstance(block, Table))
-    characters = sum(len(block.text) for block in blocks if isinstance(block, Heading | Paragraph))
-    return cells + characters // 28
 
 
 def _made_in_a_fork(job: Job, formats: tuple[str, ...]) -> Made | str:
@@ -293,8 +284,9 @@ class Producer:
         gc.collect()
         gc.freeze()
         try:
-            pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_adopt, initargs=(self.renderers,))
+            context = multiprocessing.get_context("fork")
+            pool = ProcessPoolExecutor(worker_count(), mp_context=context,
+                                       initializer=_adopt, initargs=(self.renderers, context.Lock()))
             pool.submit(int).result()  # the workers are forked now, not at the first real job
         except BaseException:
             gc.unfreeze()
@@ -306,9 +298,9 @@ class Producer:
         """Worker processes forked from the render server, where the renderers are
         set up already; this process loads none of WeasyPrint."""
         assert self.renderers.templates is not None
-        return ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=_adopt_served,
-                                   initargs=(self.renderers.templates, self.renderers.fingerprint()))
+        context = multiprocessing.get_context("forkserver")
+        return ProcessPoolExecutor(worker_count(), mp_context=context, initializer=_adopt_served,
+                                   initargs=(self.renderers.templates, self.renderers.fingerprint(), context.Lock()))
 
     @staticmethod
     def _result(future: Future, job: Job) -> Produced:

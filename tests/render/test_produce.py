@@ -261,3 +261,28 @@ def test_a_document_made_in_parts_is_the_document_made_at_once(tmp_path, rendere
     pdf_part, word_part = (replace(part, findings=(finding,)) for part, finding in zip(parts[::-1], (pdf, word)))
     assert joined(document, [pdf_part, word_part]).findings == (word, pdf)
     assert joined(document, [word_part, pdf_part]).findings == (word, pdf)
+
+
+def test_a_long_pdf_is_made_while_holding_the_build_s_long_layout_lock(tmp_path, monkeypatch, renderers):
+    """The workers of a build lay out one long document at a time; the rest is made meanwhile."""
+    from supervision_bulletin.render import produce
+
+    held: list[str] = []
+
+    class Turn:
+        def __enter__(self):
+            held.append("taken")
+
+        def __exit__(self, *exception):
+            held.append("given back")
+
+    monkeypatch.setattr(produce, "_worker_renderers", renderers)
+    monkeypatch.setattr(produce, "_long_layouts", Turn())
+    job = produce.Job(produce._warm_up_document("standard"), tmp_path)
+    produce._make_in_worker(job, ("docx", "html"))
+    produce._make_in_worker(job, ("pdf",))  # short: laid out in the worker, without the lock
+    assert held == []
+    monkeypatch.setattr(produce, "LONG_DOCUMENT_BOXES", 0)
+    (tmp_path / "a").mkdir()
+    files, _, _ = produce._make_in_worker(produce.Job(job.document, tmp_path / "a"), ("pdf",))
+    assert held == ["taken", "given back"] and (tmp_path / "a" / files["pdf"]).exists()
