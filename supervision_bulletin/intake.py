@@ -47,11 +47,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 from zipfile import ZIP_DEFLATED, ZipFile
 
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from supervision_bulletin import memo
 from supervision_bulletin.model import Location
 from supervision_bulletin.sheet_cells import styled
 from supervision_bulletin.write import ZIP_EPOCH, reproducible_zip
@@ -259,10 +261,23 @@ class LedgerWriter:
 
     def workbook(self, ledger: Ledger, submissions: Iterable[Submission], period_label: str,
                  as_of: dt.date | None = None) -> bytes:
-        """The bytes of intake.xlsx, the same for the same content."""
+        """The bytes of intake.xlsx, the same for the same content. A ledger of the
+        same content written before (by an earlier build) is taken from the memo:
+        a build writes one at every cut-off, nearly all of it the reports' rows."""
         rows, files = ledger_rows(ledger), ledger_files(ledger)
         submission_rows = late_or_missing_rows(submissions)
         when = dt.datetime.combine(as_of, dt.time()) if as_of else ZIP_EPOCH
+        content = [_writer_version(), summary_rows(ledger, period_label), rows, files, submission_rows,
+                   when.isoformat()]
+        stored = memo.recalled("ledgers", content)
+        if stored is not None:
+            return stored
+        data = self._written(ledger, period_label, rows, files, submission_rows, when)
+        memo.keep("ledgers", content, data)
+        return data
+
+    def _written(self, ledger: Ledger, period_label: str, rows: list[list], files: list[list],
+                 submission_rows: list[list], when: dt.datetime) -> bytes:
         key = hashlib.sha256(repr((rows, files)).encode("utf-8")).digest()
         if self._shared is not None and self._shared[0] == key:
             data, _ = workbook_bytes(ledger, period_label, [], [], submission_rows, when)
@@ -273,6 +288,11 @@ class LedgerWriter:
         with ZipFile(io.BytesIO(data)) as archive:
             self._shared = (key, {name: archive.read(name) for name in (*shared_paths, _STYLES_PART)})
         return reproducible_zip(data, when, dated_core(data, when))
+
+
+def _writer_version() -> str:
+    """What a stored ledger depends on besides its content: this program's code and openpyxl's."""
+    return f"{memo.code_digest()}:{openpyxl.__version__}"
 
 
 CORE_PART = "docProps/core.xml"
@@ -359,11 +379,14 @@ def prototypes(sheet) -> tuple:
 
 
 def summary_sheet(sheet, ledger: Ledger, period_label: str) -> None:
-    counts = ledger.counts()
+    table(sheet, ["项目", "数量"], summary_rows(ledger, period_label), [28, 14])
+
+
+def summary_rows(ledger: Ledger, period_label: str) -> list[list[Any]]:
     rows: list[list[Any]] = [["生成周期", period_label], ["月报文件数", len(ledger.files)], ["读入数据行", ledger.rows_in]]
-    rows += [[f"其中：{outcome}", count] for outcome, count in counts.items()]
+    rows += [[f"其中：{outcome}", count] for outcome, count in ledger.counts().items()]
     rows.append(["核对（读入 = 各项之和）", "相符" if ledger.reconciles() else "不符"])
-    table(sheet, ["项目", "数量"], rows, [28, 14])
+    return rows
 
 
 def ledger_rows(ledger: Ledger) -> list[list]:

@@ -85,7 +85,7 @@ def keep(kind: str, parts: Any, data: bytes) -> None:
 
 # What is kept here, by kind (each a folder of the cache folder; the documents'
 # cache, render/cache.py, keeps its own folder and limit).
-KINDS = ("advances", "charts", "fonts", "workbooks")
+KINDS = ("advances", "charts", "fonts", "ledgers", "workbooks")
 LIMIT_BYTES = 100 * 2**20
 
 

@@ -360,7 +360,9 @@ def test_the_ledger_reads_back_with_its_data_and_layout(tmp_path):
 
 def test_a_later_ledger_of_the_same_reports_equals_one_written_afresh(tmp_path, monkeypatch):
     import supervision_bulletin.intake as intake
+    from supervision_bulletin.memo import CACHE_VARIABLE
 
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "memo"))
     written = []
     rows_sheet = intake.rows_sheet
     monkeypatch.setattr(intake, "rows_sheet", lambda sheet, rows: (written.append(len(rows)), rows_sheet(sheet, rows)))
@@ -369,6 +371,7 @@ def test_a_later_ledger_of_the_same_reports_equals_one_written_afresh(tmp_path, 
     write_ledger(tmp_path / "a", ledger, [], "2024-Q2", writer=run)
     reused = write_ledger(tmp_path / "b", ledger, late_submissions(), "2024-Q3", writer=run)
     assert written == [2, 0]  # the row sheet was written once
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "another memo"))  # else it would be b's, recalled
     fresh = write_ledger(tmp_path / "c", ledger, late_submissions(), "2024-Q3")  # a writer of its own
     assert written == [2, 0, 2]
     assert workbook_facts(reused) == workbook_facts(fresh)
@@ -376,3 +379,22 @@ def test_a_later_ledger_of_the_same_reports_equals_one_written_afresh(tmp_path, 
     other = write_ledger(tmp_path / "d", small_ledger(unit="区商务局"), [], "2024-Q3", writer=run)  # other reports
     assert written == [2, 0, 2, 2]
     assert load_workbook(other)["逐行明细"]["F2"].value == "区商务局"
+
+
+def test_a_ledger_written_before_is_recalled_and_another_one_written(tmp_path, monkeypatch):
+    """A rebuild writes the same intake.xlsx again: it comes from the memo, byte for byte."""
+    import supervision_bulletin.intake as intake
+    from supervision_bulletin.memo import CACHE_VARIABLE
+
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "memo"))
+    written = []
+    rows_sheet = intake.rows_sheet
+    monkeypatch.setattr(intake, "rows_sheet", lambda sheet, rows: (written.append(len(rows)), rows_sheet(sheet, rows)))
+    for name in ("first", "again", "later cut-off", "other reports"):
+        (tmp_path / name).mkdir()
+    first = write_ledger(tmp_path / "first", small_ledger(), late_submissions(), "2024-Q3")
+    again = write_ledger(tmp_path / "again", small_ledger(), late_submissions(), "2024-Q3")
+    assert written == [2] and again.read_bytes() == first.read_bytes()
+    write_ledger(tmp_path / "later cut-off", small_ledger(), late_submissions(), "2024-Q3", as_of=dt.date(2024, 10, 9))
+    write_ledger(tmp_path / "other reports", small_ledger(unit="区商务局"), late_submissions(), "2024-Q3")
+    assert written == [2, 2, 2]

@@ -42,7 +42,7 @@ def layout_parts(document: OfficialDocument) -> list[LayoutPart]:
     then each attachment, the last one with the colophon. Every attachment starts
     on a page of its own, so each part's pages are the pages the whole would have
     (a test compares them); and only one part's layout is held at a time, where
-    the whole would hold them all (the tenfold half-year summary: 130 MB, not 300).
+    the whole would hold them all (the tenfold half-year summary: 150 MB, not 300).
     A letter (a notice) is laid out whole: its first page differs from the rest."""
     if document.layout != "standard" or not document.attachments or layout_boxes(document) <= LONG_DOCUMENT_BOXES:
         return [LayoutPart(document)]

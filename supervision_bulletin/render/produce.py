@@ -6,11 +6,11 @@ package). So each document goes through ``Producer``:
 
 * a cache hit (``RenderCache``, keyed on those) copies the files a build made before;
 * a miss is rendered and verified in the worker processes, its PDF in one and its
-  Word and HTML files in another, then stored in the cache. The workers fork from
-  the render server (render.server), which sets the standard renderers up while
-  the build checks its inputs; renderers of another making (a test's) are set up
-  in the build's own process and the workers fork from it. Either way a worker
-  starts with them ready.
+  Word and HTML files in another, then stored in the cache. A build's workers fork
+  from the render server (render.server), which sets the standard renderers up
+  while the build checks its inputs; renderers the caller brings (`bulletin
+  serve`'s, kept warm in its own process, or a test's) are set up in the caller's
+  process and the workers fork from it. Either way a worker starts with them ready.
 
 The files come out byte-identical either way: the cache stores what a worker wrote,
 and the renderers write no clock time into any file.
@@ -24,7 +24,9 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import tempfile
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -49,6 +51,9 @@ from supervision_bulletin.write import FORMATS
 
 class RenderFailed(RuntimeError):
     """A document could not be made (a worker failed or died); nothing is published."""
+
+
+WORKER_DIED = "生成公文的工作进程意外退出（可能是内存不足或被终止），本期未发布任何公文"
 
 
 @dataclass(frozen=True)
@@ -141,22 +146,23 @@ def _warm_up_document(layout: Literal["standard", "letter"]) -> OfficialDocument
     )
 
 
-# The worker's renderers, inherited through fork from the process that set them
-# up, and the lock its build's workers take turns with to lay out a long document:
-# one of each per worker process, set once by its initializer and never changed.
+# The worker's renderers, inherited through fork from the process that set them up:
+# one per worker process, set once by its initializer and never changed.
 _worker_renderers: Renderers | None = None
-_long_layouts: contextlib.AbstractContextManager = contextlib.nullcontext()
 
 
-def _adopt(renderers: Renderers, long_layouts: contextlib.AbstractContextManager) -> None:
-    global _worker_renderers, _long_layouts  # the per-process state, set once at the worker's start
-    _worker_renderers, _long_layouts = renderers, long_layouts
+def _adopt(renderers: Renderers) -> None:
+    global _worker_renderers  # noqa: PLW0603 - the one per-process state, set once at the worker's start
+    _worker_renderers = renderers
+    # Ctrl-C at the terminal reaches every process of the build: the build stops the
+    # workers itself, and a worker's own KeyboardInterrupt would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _adopt_served(templates: Path, fingerprint: str, long_layouts: contextlib.AbstractContextManager) -> None:
+def _adopt_served(templates: Path, fingerprint: str) -> None:
     from supervision_bulletin.render.server import renderers_for
 
-    _adopt(renderers_for(templates, fingerprint), long_layouts)
+    _adopt(renderers_for(templates, fingerprint))
 
 
 Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a worker sends back
@@ -164,10 +170,7 @@ Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a wor
 
 def _make_in_worker(job: Job, formats: tuple[str, ...]) -> Made | str:
     if "pdf" in formats and layout_boxes(job.document) > LONG_DOCUMENT_BOXES:
-        # One long layout at a time (a few hundred megabytes each); the other workers
-        # make the short documents meanwhile. The fork's memory goes with it.
-        with _long_layouts:
-            return _made_in_a_fork(job, formats)
+        return _made_in_a_fork(job, formats)  # the fork's memory goes with it: nothing to give back
     try:
         return _made(job, formats)
     finally:
@@ -209,6 +212,23 @@ def _made_in_a_fork(job: Job, formats: tuple[str, ...]) -> Made | str:
     if os.waitstatus_to_exitcode(status) != 0 or not data:
         return f"《{job.document.title}》未能生成：排版进程意外退出（可能是内存不足）"
     return pickle.loads(data)
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held back until the block is done, then acted on as it would
+    have been. Only the main thread hears signals: elsewhere there is nothing to hold."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: arrived.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if arrived:
+            signal.raise_signal(signal.SIGINT)
 
 
 def give_back_memory() -> None:
@@ -284,9 +304,8 @@ class Producer:
         gc.collect()
         gc.freeze()
         try:
-            context = multiprocessing.get_context("fork")
-            pool = ProcessPoolExecutor(worker_count(), mp_context=context,
-                                       initializer=_adopt, initargs=(self.renderers, context.Lock()))
+            pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_adopt, initargs=(self.renderers,))
             pool.submit(int).result()  # the workers are forked now, not at the first real job
         except BaseException:
             gc.unfreeze()
@@ -296,18 +315,33 @@ class Producer:
 
     def _served_pool(self) -> ProcessPoolExecutor:
         """Worker processes forked from the render server, where the renderers are
-        set up already; this process loads none of WeasyPrint."""
+        set up already; this process loads none of WeasyPrint.
+
+        They are all started here, with Ctrl-C held until they are: the server
+        forks a worker only once it has set up, and a build interrupted while it
+        waits for that would leave the worker to start after it had gone (and to
+        print a traceback about the build's vanished semaphores)."""
         assert self.renderers.templates is not None
-        context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(worker_count(), mp_context=context, initializer=_adopt_served,
-                                   initargs=(self.renderers.templates, self.renderers.fingerprint(), context.Lock()))
+        pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_adopt_served,
+                                   initargs=(self.renderers.templates, self.renderers.fingerprint()))
+        try:
+            with interrupts_held():
+                for started in [pool.submit(int) for _ in range(worker_count())]:  # one worker each
+                    started.result()
+        except BaseException as error:
+            pool.shutdown(cancel_futures=True)
+            if isinstance(error, BrokenProcessPool):
+                raise RenderFailed(WORKER_DIED) from error
+            raise
+        return pool
 
     @staticmethod
     def _result(future: Future, job: Job) -> Produced:
         try:
             outcome = future.result()
         except BrokenProcessPool as error:
-            raise RenderFailed("生成公文的工作进程意外退出（可能是内存不足或被终止），本期未发布任何公文") from error
+            raise RenderFailed(WORKER_DIED) from error
         if isinstance(outcome, str):
             raise RenderFailed(outcome)
         files, faces, findings = outcome

@@ -28,9 +28,20 @@ def _standard_renderers() -> list[tuple[Renderers, str]]:
     try:
         renderers = Renderers.load(TEMPLATES)
         renderers.prepare()
+        _import_what_workers_use()
         return [(renderers, renderers.fingerprint())]
     except Exception:  # reported by the worker that tries again
         return []
+
+
+def _import_what_workers_use() -> None:
+    """The verifiers and the PDF readers they use, imported once here rather than in
+    each worker at its first document (about 0.1 s each): the server has the time,
+    waiting for the build to finish checking its inputs."""
+    import pypdf  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    from supervision_bulletin.verify import verify_docx, verify_pdf  # noqa: F401
 
 
 _READY = _standard_renderers()

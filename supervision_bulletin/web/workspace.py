@@ -33,7 +33,6 @@ from supervision_bulletin.problems import InputError, Problem
 from supervision_bulletin.record import BACKUP_SUFFIX, LOCK_FILE, RECORD_FILE, CampaignRecord
 from supervision_bulletin.render import Renderers
 from supervision_bulletin.render.produce import warm_up
-from supervision_bulletin.render.workers import start_render_server
 from supervision_bulletin.resources import TEMPLATES
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".csv")
@@ -55,22 +54,18 @@ _renderers_lock = threading.Lock()
 
 
 def shared_renderers() -> Renderers:
-    """The renderers of this process's builds: the render server's, which the
-    workers of every build fork from (set up here, on first use, only when one
-    worker renders in this process)."""
+    """The renderers of this process, set up on first use (fonts, templates, CSS)."""
     global _renderers  # noqa: PLW0603 - one set per process, made on first use
     with _renderers_lock:
         if _renderers is None:
-            _renderers = Renderers.from_server(TEMPLATES)
+            _renderers = Renderers.load(TEMPLATES)
         return _renderers
 
 
 def warm_renderers() -> None:
-    """What the application does as it starts: the render server started, its
-    renderers set up and a first document of each layout made and thrown away, so
-    that every build's workers start warm (in this process when it renders alone)."""
-    if not start_render_server(warm=True):
-        warm_up(shared_renderers())
+    """What the application does as it starts: the renderers set up, and a first
+    document made and thrown away, so that every build's workers start warm."""
+    warm_up(shared_renderers())
 
 
 def fingerprint(inputs_dir: Path) -> tuple:

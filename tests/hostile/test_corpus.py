@@ -149,7 +149,8 @@ CHECKS = {"no-formulas": no_formulas, "unique-files": unique_files, "ledger": le
 # Ctrl-C ----------------------------------------------------------------------------------
 
 
-def test_ctrl_c_exits_130_in_chinese_and_keeps_the_earlier_outputs(tmp_path):
+@pytest.mark.parametrize("to_every_process", [False, True], ids=["to-the-build", "as-the-terminal-sends-it"])
+def test_ctrl_c_exits_130_in_chinese_and_keeps_the_earlier_outputs(tmp_path, to_every_process):
     root = cf.make_campaign(tmp_path / "inputs")
     out = tmp_path / "outputs"
     before = earlier_outputs(out)
@@ -157,12 +158,16 @@ def test_ctrl_c_exits_130_in_chinese_and_keeps_the_earlier_outputs(tmp_path):
     command = [sys.executable, "-c", "from supervision_bulletin.cli import main; main()", "build", "2024-Q3",
                "--inputs", str(root), "--out", str(out), "--no-cache"]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
+                               start_new_session=to_every_process)
     # Interrupted once it is under way: the first progress line is on stderr.
     first = process.stderr.readline()
     assert "读取" in first.decode("utf-8")
     time.sleep(0.3)
-    process.send_signal(signal.SIGINT)
+    if to_every_process:  # its workers and its render server too, as Ctrl-C at a terminal
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=120)
     if process.returncode == 0:
         pytest.skip("the build finished before the interrupt arrived")

@@ -263,26 +263,16 @@ def test_a_document_made_in_parts_is_the_document_made_at_once(tmp_path, rendere
     assert joined(document, [word_part, pdf_part]).findings == (word, pdf)
 
 
-def test_a_long_pdf_is_made_while_holding_the_build_s_long_layout_lock(tmp_path, monkeypatch, renderers):
-    """The workers of a build lay out one long document at a time; the rest is made meanwhile."""
-    from supervision_bulletin.render import produce
 
-    held: list[str] = []
+def test_a_ctrl_c_while_the_workers_start_is_held_until_they_have():
+    from supervision_bulletin.render.produce import interrupts_held
 
-    class Turn:
-        def __enter__(self):
-            held.append("taken")
-
-        def __exit__(self, *exception):
-            held.append("given back")
-
-    monkeypatch.setattr(produce, "_worker_renderers", renderers)
-    monkeypatch.setattr(produce, "_long_layouts", Turn())
-    job = produce.Job(produce._warm_up_document("standard"), tmp_path)
-    produce._make_in_worker(job, ("docx", "html"))
-    produce._make_in_worker(job, ("pdf",))  # short: laid out in the worker, without the lock
-    assert held == []
-    monkeypatch.setattr(produce, "LONG_DOCUMENT_BOXES", 0)
-    (tmp_path / "a").mkdir()
-    files, _, _ = produce._make_in_worker(produce.Job(job.document, tmp_path / "a"), ("pdf",))
-    assert held == ["taken", "given back"] and (tmp_path / "a" / files["pdf"]).exists()
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_held():
+            signal.raise_signal(signal.SIGINT)
+            done.append("the rest of the block")
+    assert done == ["the rest of the block"]
+    with interrupts_held():
+        done.append("nothing held")
+    assert done[-1] == "nothing held"
