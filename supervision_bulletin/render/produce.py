@@ -26,7 +26,6 @@ import os
 import pickle
 import signal
 import tempfile
-import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from supervision_bulletin.document import (
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
 from supervision_bulletin.render.long import LONG_DOCUMENT_BOXES, layout_boxes
-from supervision_bulletin.render.workers import start_render_server, worker_count
+from supervision_bulletin.render.workers import interrupts_held, start_render_server, worker_count
 from supervision_bulletin.verify import Finding, verify_file
 from supervision_bulletin.write import FORMATS
 
@@ -212,23 +211,6 @@ def _made_in_a_fork(job: Job, formats: tuple[str, ...]) -> Made | str:
     if os.waitstatus_to_exitcode(status) != 0 or not data:
         return f"《{job.document.title}》未能生成：排版进程意外退出（可能是内存不足）"
     return pickle.loads(data)
-
-
-@contextlib.contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Ctrl-C (SIGINT) held back until the block is done, then acted on as it would
-    have been. Only the main thread hears signals: elsewhere there is nothing to hold."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    arrived: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: arrived.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if arrived:
-            signal.raise_signal(signal.SIGINT)
 
 
 def give_back_memory() -> None:

@@ -1,4 +1,5 @@
-"""How many worker processes a build renders with, and the render server they fork from.
+"""How many worker processes a build renders with, the render server they fork
+from, and Ctrl-C kept from them while they start (the build handles it alone).
 
 Kept apart from render.produce, and light to import: `bulletin build` starts the
 server before it imports the rest of the pipeline.
@@ -52,3 +53,20 @@ def interrupts_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held back until the block is done, then acted on as it would
+    have been. Only the main thread hears signals: elsewhere there is nothing to hold."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: arrived.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if arrived:
+            signal.raise_signal(signal.SIGINT)

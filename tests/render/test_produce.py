@@ -263,16 +263,3 @@ def test_a_document_made_in_parts_is_the_document_made_at_once(tmp_path, rendere
     assert joined(document, [word_part, pdf_part]).findings == (word, pdf)
 
 
-
-def test_a_ctrl_c_while_the_workers_start_is_held_until_they_have():
-    from supervision_bulletin.render.produce import interrupts_held
-
-    done = []
-    with pytest.raises(KeyboardInterrupt):
-        with interrupts_held():
-            signal.raise_signal(signal.SIGINT)
-            done.append("the rest of the block")
-    assert done == ["the rest of the block"]
-    with interrupts_held():
-        done.append("nothing held")
-    assert done[-1] == "nothing held"
