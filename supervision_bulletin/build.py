@@ -296,9 +296,7 @@ def build_unlocked(
     renderers: Renderers | None,
     inputs: Inputs | None,
 ) -> BuildResult:
-    renderers = renderers or Renderers.from_server(TEMPLATES)
-    if renderers.served:
-        start_render_server()  # it sets the renderers up while the inputs are checked
+    renderers = started_renderers(renderers)
     progress("读取并校验输入文件……")
     inputs = inputs or check(inputs_dir)
     period = resolve_period(inputs, period, inputs_dir)
@@ -353,6 +351,15 @@ def plan_cutoff(inputs: Inputs, record: CampaignRecord, period: Period, options:
     label = period.label + (DRAFT_SUFFIX if options.draft else "")
     return CutoffPlan(period, label, result, follow, context.assessment, tuple(documents), numbers.known,
                       options.draft)
+
+
+def started_renderers(renderers: Renderers | None) -> Renderers:
+    """The build's renderers: the caller's, else the render server's, started now
+    so that it sets them up while the inputs are checked."""
+    renderers = renderers or Renderers.from_server(TEMPLATES)
+    if renderers.served:
+        start_render_server()
+    return renderers
 
 
 def producer_for(renderers: Renderers, options: BuildOptions) -> Producer:
@@ -479,9 +486,7 @@ def build_all(
     planned. A failure stops at its cut-off: the ones before it are published, it
     and the later ones are not."""
     with build_lock(inputs_dir, waiting):
-        renderers = renderers or Renderers.from_server(TEMPLATES)
-        if renderers.served:
-            start_render_server()  # it sets the renderers up while the inputs are checked
+        renderers = started_renderers(renderers)
         progress("读取并校验输入文件……")
         inputs = check(inputs_dir)
         if year != inputs.campaign.year:

@@ -20,13 +20,12 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from supervision_bulletin.evaluate import Judgement
 from supervision_bulletin.fonts import default_font_set
-from supervision_bulletin.memo import code_digest, file_stamp, remembered
+from supervision_bulletin.memo import file_stamp, made_by, remembered
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -109,7 +108,7 @@ def completion_chart(
     font_path = Path(font_file or hei_font())
     labels = (completion_label, benchmark_label, empty_label)
     parts = ["completion", [dataclasses.asdict(row) for row in rows], labels, width_mm,
-             file_stamp(font_path), metadata.version("matplotlib"), repr(sorted(RC.items())), code_digest()]
+             file_stamp(font_path), made_by("matplotlib"), repr(sorted(RC.items()))]
 
     def drawn() -> bytes:
         chart = draw_completion_chart(rows, labels, width_mm, font_path)

@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 from zipfile import ZIP_DEFLATED, ZipFile
 
-import openpyxl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -267,7 +266,7 @@ class LedgerWriter:
         rows, files = ledger_rows(ledger), ledger_files(ledger)
         submission_rows = late_or_missing_rows(submissions)
         when = dt.datetime.combine(as_of, dt.time()) if as_of else ZIP_EPOCH
-        content = [_writer_version(), summary_rows(ledger, period_label), rows, files, submission_rows,
+        content = [memo.made_by("openpyxl"), summary_rows(ledger, period_label), rows, files, submission_rows,
                    when.isoformat()]
         stored = memo.recalled("ledgers", content)
         if stored is not None:
@@ -288,11 +287,6 @@ class LedgerWriter:
         with ZipFile(io.BytesIO(data)) as archive:
             self._shared = (key, {name: archive.read(name) for name in (*shared_paths, _STYLES_PART)})
         return reproducible_zip(data, when, dated_core(data, when))
-
-
-def _writer_version() -> str:
-    """What a stored ledger depends on besides its content: this program's code and openpyxl's."""
-    return f"{memo.code_digest()}:{openpyxl.__version__}"
 
 
 CORE_PART = "docProps/core.xml"

@@ -521,7 +521,7 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
     # Opened from bytes: openpyxl refuses a path that does not end in .xlsx, and
     # renamed files are read by their content.
     raw = path.read_bytes()
-    parts = [hashlib.sha256(raw).hexdigest(), _reader_version()]
+    parts = [hashlib.sha256(raw).hexdigest(), memo.made_by("openpyxl")]
     stored = memo.recalled("workbooks", parts)
     if stored is not None:
         return Book(shown_path, decoded_grids(stored))
@@ -536,11 +536,6 @@ def read_xlsx(path: Path, shown_path: str) -> Book:
     if encoded is not None:
         memo.keep("workbooks", parts, encoded)
     return Book(shown_path, grids)
-
-
-def _reader_version() -> str:
-    """What a stored reading depends on besides the bytes: this program's code and openpyxl's."""
-    return f"{memo.code_digest()}:{openpyxl.__version__}"
 
 
 # A cell read from a workbook is text, a number, a truth value or a moment; JSON

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -47,6 +48,12 @@ def code_digest(package: Path = PACKAGE) -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def made_by(*distributions: str) -> str:
+    """What a stored result depends on besides its input: this program's code and
+    the versions of the libraries ``distributions`` that worked it out."""
+    return ":".join([code_digest(), *(f"{name}={metadata.version(name)}" for name in distributions)])
 
 
 def remembered(kind: str, parts: Any, make: Callable[[], bytes]) -> bytes:

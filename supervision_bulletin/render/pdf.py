@@ -29,7 +29,7 @@ from xml.etree import ElementTree
 from supervision_bulletin.document import Heading, OfficialDocument, Paragraph
 from supervision_bulletin.fonts import FontSet, ResolvedFace, default_font_set
 from supervision_bulletin.kinsoku import NO_LINE_END, NO_LINE_START
-from supervision_bulletin.memo import file_stamp, remembered
+from supervision_bulletin.memo import file_stamp, made_by, remembered
 from supervision_bulletin.render.html import (
     BODY_SIZE,
     DEFAULT_TEMPLATES,
@@ -145,9 +145,7 @@ def _load_advances(file: Path, index: int) -> dict[int, float]:
     """A face's advance widths by code point. Every worker process needs five
     CJK faces, and reading their tables takes it about 0.2 s: they are kept in
     the memo, keyed on the font file."""
-    import fontTools
-
-    parts = [file_stamp(file), index, fontTools.version]
+    parts = [file_stamp(file), index, made_by("fonttools")]
     stored = remembered("advances", parts, lambda: json.dumps(_read_advances(file, index)).encode())
     return {int(code): advance for code, advance in json.loads(stored).items()}
 

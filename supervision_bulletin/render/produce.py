@@ -295,6 +295,10 @@ class Producer:
         gc.unfreeze()  # here the objects go back to the collector: a long-lived server keeps nothing forever
         return pool
 
+    def fingerprint(self) -> str:
+        """The renderers' fingerprint: the cache's, when there is one (it was made with it)."""
+        return self.cache.fingerprint if self.cache else self.renderers.fingerprint()
+
     def _served_pool(self) -> ProcessPoolExecutor:
         """Worker processes forked from the render server, where the renderers are
         set up already; this process loads none of WeasyPrint.
@@ -306,7 +310,7 @@ class Producer:
         assert self.renderers.templates is not None
         pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("forkserver"),
                                    initializer=_adopt_served,
-                                   initargs=(self.renderers.templates, self.renderers.fingerprint()))
+                                   initargs=(self.renderers.templates, self.fingerprint()))
         try:
             with interrupts_held():
                 for started in [pool.submit(int) for _ in range(worker_count())]:  # one worker each

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from supervision_bulletin.verify import rules
 from supervision_bulletin.verify.pdf_layout import (
@@ -359,7 +359,7 @@ class Checker:
 
     def header(self) -> Iterator[Finding]:
         page = self.doc.pages[0]
-        marks = red_lines(page)
+        marks = page.red_lines
         rule = rules.LETTER if self.geometry.layout == "letter" else rules.ISSUER_MARK
         if not marks:
             yield self.finding("第1页", rules.ISSUER_MARK, "首页没有红色的发文机关标志")
@@ -371,7 +371,7 @@ class Checker:
             yield from self._red_rule(page, marks[0] if marks else None)
         yield from self._document_numbers(page, marks)
 
-    def _document_numbers(self, page: Page, marks: list[TextLine]) -> Iterator[Finding]:
+    def _document_numbers(self, page: Page, marks: Sequence[TextLine]) -> Iterator[Finding]:
         """The header's number in full; numbers cited in the text from the year on."""
         titles = title_lines(page)
         first_title = titles[0].top if titles else header_limit(page, self.geometry.layout) + 3 * LINE_PITCH
@@ -646,14 +646,10 @@ def detect_layout(doc: PdfLayout) -> str:
     red_bands = [band for band in page.bands if is_red(band.color)]
     if any(band.width > 163 * MM for band in red_bands):
         return "letter"
-    marks = red_lines(page)
+    marks = page.red_lines
     if marks and marks[0].top < BLOCK_TOP - 2 * MM:
         return "letter"
     return "standard"
-
-
-def red_lines(page: Page) -> list[TextLine]:
-    return list(page.red_lines)
 
 
 def header_limit(page: Page, layout: str) -> float:
@@ -664,7 +660,7 @@ def header_limit(page: Page, layout: str) -> float:
         upper = list(double_rules(upper)[0])
     if upper:
         return max(band.bottom for band in upper)
-    marks = red_lines(page)
+    marks = page.red_lines
     return max((line.bottom for line in marks), default=0.0)
 
 
