@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import logging
-import sys
 import unicodedata
 from collections import OrderedDict, deque
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from supervision_bulletin.document import Heading, OfficialDocument, Paragraph
 from supervision_bulletin.fonts import FontSet, ResolvedFace, default_font_set
 from supervision_bulletin.kinsoku import NO_LINE_END, NO_LINE_START
 from supervision_bulletin.memo import file_stamp, made_by, remembered
+from supervision_bulletin.render.engine import import_weasyprint
 from supervision_bulletin.render.html import (
     BODY_SIZE,
     DEFAULT_TEMPLATES,
@@ -351,32 +351,6 @@ def joined_pdfs(parts: list[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def import_weasyprint() -> None:
-    """Import WeasyPrint with its system libraries found by the dynamic loader alone.
-
-    WeasyPrint asks cffi for Pango, HarfBuzz, fontconfig and GObject under several
-    names each, the Windows and macOS ones first. For every name the loader does not
-    know, cffi falls back on ``ctypes.util.find_library``, which on Linux runs
-    ldconfig and gcc in subprocesses (Kozea/WeasyPrint#1125): 0.2 s of a 0.55 s
-    import. Each list also names the Linux soname (libpango-1.0.so.0 …), and
-    find_library's answer would only be such a soname for the same loader to find,
-    so nothing is lost by skipping the search. Should a library be missing under its
-    listed soname, the import is tried again the usual way."""
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
-        return
-    import ctypes.util
-
-    search = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        import weasyprint
-    except OSError:
-        pass  # tried again below, with the search
-    finally:
-        ctypes.util.find_library = search
-    import weasyprint  # noqa: F401
 
 
 class PdfRenderer:

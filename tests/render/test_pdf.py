@@ -299,7 +299,7 @@ searched = []
 search = ctypes.util.find_library
 ctypes.util.find_library = lambda name: searched.append(name) or search(name)
 counting = ctypes.util.find_library
-from supervision_bulletin.render.pdf import import_weasyprint
+from supervision_bulletin.render.engine import import_weasyprint
 import_weasyprint()
 from weasyprint.text.ffi import fontconfig, harfbuzz, pango
 assert ctypes.util.find_library is counting, "find_library not put back"

@@ -1,0 +1,98 @@
+"""WeasyPrint, imported once and adjusted where its general-purpose choices cost
+this program dearly: which libraries it searches for, and which font files it copies.
+
+Both adjustments change how WeasyPrint gets there, never what it writes: the PDF
+bytes are the same with and without them (tests/render/test_engine.py).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+
+def import_weasyprint() -> None:
+    """Import WeasyPrint with its system libraries found by the dynamic loader alone,
+    and with its fonts read in place (``_read_fonts_in_place``).
+
+    WeasyPrint asks cffi for Pango, HarfBuzz, fontconfig and GObject under several
+    names each, the Windows and macOS ones first. For every name the loader does not
+    know, cffi falls back on ``ctypes.util.find_library``, which on Linux runs
+    ldconfig and gcc in subprocesses (Kozea/WeasyPrint#1125): 0.2 s of a 0.55 s
+    import. Each list also names the Linux soname (libpango-1.0.so.0 …), and
+    find_library's answer would only be such a soname for the same loader to find,
+    so nothing is lost by skipping the search. Should a library be missing under its
+    listed soname, the import is tried again the usual way."""
+    if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
+        import ctypes.util
+
+        search = ctypes.util.find_library
+        ctypes.util.find_library = lambda name: None
+        try:
+            import weasyprint
+        except OSError:
+            pass  # tried again below, with the search
+        finally:
+            ctypes.util.find_library = search
+    import weasyprint  # noqa: F401
+
+    _read_fonts_in_place()
+
+
+_FONT_SETUP = threading.local()  # whether this thread is inside Font.__init__
+
+
+def _read_fonts_in_place() -> None:
+    """Let a PDF's fonts refer to their files instead of holding a copy of each.
+
+    For every face a document uses, WeasyPrint's ``Font`` copies the whole font
+    file into a bytes object (the five CJK faces of a document: 39 MB), looks at its
+    first four bytes, and replaces it with the subset it embeds, cut by HarfBuzz
+    from the face itself. The copy lives until the document is written, so two
+    workers laying out long documents held 80 MB only for it. Here the face's data
+    is lent instead, as a read-only buffer over the memory HarfBuzz already holds
+    for the face (the font file, mapped). The face outlives the document: it
+    belongs to the font configuration the renderer keeps, and WeasyPrint itself
+    subsets from it later. A font that is not subset (WeasyPrint's fallbacks) gets
+    its bytes copied after all, when it is cleaned for embedding."""
+    from weasyprint.pdf import fonts
+
+    if getattr(fonts.Font, "reads_in_place", False):
+        return
+    copied = fonts.get_hb_object_data
+    setup, clean = fonts.Font.__init__, fonts.Font.clean
+
+    def face_data(hb_object, ot_color=None, glyph=None):
+        if ot_color is None and getattr(_FONT_SETUP, "active", False):
+            return _lent_face_data(hb_object)
+        return copied(hb_object, ot_color, glyph)
+
+    def set_up(self, *arguments, **options):
+        _FONT_SETUP.active = True
+        try:
+            setup(self, *arguments, **options)
+        finally:
+            _FONT_SETUP.active = False
+
+    def cleaned(self, *arguments, **options):
+        clean(self, *arguments, **options)
+        if not isinstance(self.file_content, bytes):  # not subset: embedded whole, so copied now
+            self.file_content = bytes(self.file_content)
+
+    fonts.get_hb_object_data = face_data
+    fonts.Font.__init__ = set_up
+    fonts.Font.clean = cleaned
+    fonts.Font.reads_in_place = True
+
+
+def _lent_face_data(hb_face):
+    """A read-only buffer over a HarfBuzz face's data, or None where it has none."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    blob = harfbuzz.hb_face_reference_blob(hb_face)
+    try:
+        length = ffi.new("unsigned int *")
+        data = harfbuzz.hb_blob_get_data(blob, length)
+        return None if data == ffi.NULL else ffi.buffer(data, length[0])
+    finally:
+        harfbuzz.hb_blob_destroy(blob)  # the face keeps its own reference to the blob

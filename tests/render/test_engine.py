@@ -1,0 +1,58 @@
+"""WeasyPrint's adjustments change how it gets to a PDF, never what it writes."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import types
+
+from weasyprint.pdf import fonts
+
+from supervision_bulletin.render.engine import import_weasyprint
+
+import_weasyprint()
+
+# One document, rendered in a new process; with "plain", WeasyPrint as it comes.
+RENDER_ONE = """
+import hashlib, sys
+import supervision_bulletin.render.engine as engine
+if sys.argv[1] == "plain":
+    engine._read_fonts_in_place = lambda: None
+from weasyprint.pdf import fonts
+from supervision_bulletin.render.pdf import PdfRenderer
+from tests.document_fixtures import make_document
+seen = []
+clean = fonts.Font.clean
+def cleaning(self, *arguments):
+    seen.append(type(self.file_content).__name__)
+    clean(self, *arguments)
+fonts.Font.clean = cleaning
+data = PdfRenderer().render_bytes(make_document())
+print(hashlib.sha256(data).hexdigest(), *sorted(set(seen)))
+"""
+
+
+def rendered_in_a_process(mode: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", RENDER_ONE, mode], capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+def test_fonts_read_in_place_give_the_same_pdf_as_copied_ones():
+    adjusted, plain = rendered_in_a_process("adjusted"), rendered_in_a_process("plain")
+    assert plain[1:] == ["bytes"]  # WeasyPrint copies each font file ...
+    assert adjusted[1:] == ["buffer"]  # ... the adjusted one lends it
+    assert adjusted[0] == plain[0]
+
+
+def test_a_font_left_whole_is_copied_for_embedding():
+    """WeasyPrint subsets every font it can; one it does not (nothing to keep) is embedded
+    whole, and pydyf writes only bytes."""
+    whole = b"OTTO" + bytes(range(256)) * 4
+    memory = fonts.ffi.new("char[]", whole)
+    lent = fonts.ffi.buffer(memory, len(whole))
+    font = types.SimpleNamespace(file_content=lent, tables=[], png=False, svg=False, colr=False,
+                                 subset=lambda to_unicode, hinting: None)
+    fonts.Font.clean(font, {}, False)
+    assert type(font.file_content) is bytes
+    assert hashlib.sha256(font.file_content).digest() == hashlib.sha256(whole).digest()
