@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from supervision_bulletin.evaluate import Judgement
 from supervision_bulletin.fonts import default_font_set
 from supervision_bulletin.memo import file_stamp, made_by, remembered
+from supervision_bulletin.render.workers import run_apart
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -111,7 +112,8 @@ def completion_chart(
              file_stamp(font_path), made_by("matplotlib"), repr(sorted(RC.items()))]
 
     def drawn() -> bytes:
-        chart = draw_completion_chart(rows, labels, width_mm, font_path)
+        # Apart: matplotlib and numpy would stay in the build's process to the end of its build.
+        chart = run_apart(draw_completion_chart, tuple(rows), labels, width_mm, font_path)
         return json.dumps({"svg": chart.svg, "png": base64.b64encode(chart.png).decode(), "width_mm": width_mm}).encode()
 
     stored = json.loads(remembered("charts", parts, drawn))

@@ -52,7 +52,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from supervision_bulletin import memo
+from supervision_bulletin import heap, memo
 from supervision_bulletin.model import Location
 from supervision_bulletin.sheet_cells import styled
 from supervision_bulletin.write import ZIP_EPOCH, reproducible_zip
@@ -273,6 +273,7 @@ class LedgerWriter:
             return stored
         data = self._written(ledger, period_label, rows, files, submission_rows, when)
         memo.keep("ledgers", content, data)
+        heap.trim()  # what writing it left free is handed back, not held to the end of the build
         return data
 
     def _written(self, ledger: Ledger, period_label: str, rows: list[list], files: list[list],

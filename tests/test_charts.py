@@ -86,3 +86,35 @@ def test_the_same_data_gives_the_same_bytes(hei):
 def test_inline_svg_strips_the_prologue():
     document = '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg><metadata>x</metadata><text style="font-size: 9px; font-family: \'A\'">t</text></svg>'
     assert inline_svg(document) == '<svg><text style="font-size: 9px;">t</text></svg>'
+
+
+# A build that started the render server draws its chart in a child of it, so that
+# matplotlib and numpy do not stay in the build's process; the picture is the same.
+DRAWN_APART = """
+import os, sys
+os.environ["BULLETIN_CACHE_DIR"] = sys.argv[1]  # an empty memo: the chart is really drawn
+from supervision_bulletin.charts import DomainProgress, completion_chart, draw_completion_chart, hei_font
+from supervision_bulletin.render.workers import start_render_server
+if __name__ == "__main__":
+    assert start_render_server()
+    rows = (DomainProgress("甲", 1, 0.5, 0.4),)
+    chart = completion_chart(rows)
+    print("matplotlib" in sys.modules)
+    here = draw_completion_chart(rows, ("平均完成率", "平均序时进度", "无累计类指标"), 150.0, hei_font())
+    print(here.svg == chart.svg and here.png == chart.png)
+"""
+
+
+def test_a_build_draws_its_chart_apart_and_the_same(hei, tmp_path):
+    import subprocess
+    import sys
+
+    from supervision_bulletin.render.workers import worker_count
+
+    if worker_count() < 2:
+        pytest.skip("one core: no render server")
+    script = tmp_path / "drawn_apart.py"
+    script.write_text(DRAWN_APART, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "memo")], capture_output=True, text=True,
+                          check=True, cwd=tmp_path)
+    assert done.stdout.split() == ["False", "True"]

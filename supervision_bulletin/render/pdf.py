@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from supervision_bulletin import heap
 from supervision_bulletin.document import Heading, OfficialDocument, Paragraph
 from supervision_bulletin.fonts import FontSet, ResolvedFace, default_font_set
 from supervision_bulletin.kinsoku import NO_LINE_END, NO_LINE_START
@@ -404,6 +405,7 @@ class PdfRenderer:
         for part in parts:
             if pdfs:
                 gc.collect()  # the layout before, held in reference cycles, goes before the next is made
+                heap.trim()
             data, pages = self._pdf_of(part, document, first_page)
             pdfs.append(data)
             first_page += pages

@@ -65,24 +65,6 @@ def test_serial_parallel_and_cached_builds_write_the_same_bytes(tmp_path, monkey
     assert serial.keys() == parallel.keys() == filled.keys() == cached.keys()
     for name in serial:
         assert serial[name] == parallel[name] == filled[name] == cached[name], name
-    # Every PDF taken for long, so each is made in a process forked for it alone.
-    monkeypatch.setattr("supervision_bulletin.render.produce.LONG_DOCUMENT_BOXES", 0)
-    forked = year_built(tmp_path, "forked", monkeypatch, 2, None, renderers)
-    assert forked == serial
-
-
-def test_a_fork_for_a_long_pdf_sends_back_what_it_made_or_that_it_died(tmp_path, monkeypatch, renderers):
-    import os
-
-    from supervision_bulletin.render import produce
-
-    monkeypatch.setattr(produce, "_worker_renderers", renderers)
-    job = produce.Job(produce._warm_up_document("standard"), tmp_path)
-    files, faces, findings = produce._made_in_a_fork(job, ("pdf",))
-    assert list(files) == ["pdf"] and (tmp_path / files["pdf"]).stat().st_size > 0
-    assert faces and findings == ()
-    monkeypatch.setattr(produce, "_made", lambda job, formats: os._exit(9))  # the fork dies, as when out of memory
-    assert produce._made_in_a_fork(job, ("pdf",)) == f"《{job.document.title}》未能生成：排版进程意外退出（可能是内存不足）"
 
 
 def test_a_rebuild_remakes_only_the_documents_whose_content_changed(tmp_path, monkeypatch, renderers):

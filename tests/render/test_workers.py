@@ -1,12 +1,16 @@
-"""Ctrl-C and the processes a build starts: held while workers start, ignored by them."""
+"""Ctrl-C and the processes a build starts: held while workers start, ignored by them;
+work run apart from the build."""
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 
 import pytest
 
-from supervision_bulletin.render.workers import interrupts_held, interrupts_ignored
+from supervision_bulletin.render import workers
+from supervision_bulletin.render.workers import interrupts_held, interrupts_ignored, run_apart, start_render_server
 
 
 def test_a_ctrl_c_while_the_workers_start_is_held_until_they_have():
@@ -27,3 +31,23 @@ def test_processes_started_while_ctrl_c_is_ignored_inherit_that_and_the_build_do
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
         signal.raise_signal(signal.SIGINT)  # nothing happens
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def _imports_tabnanny() -> tuple[int, bool]:
+    import tabnanny  # noqa: F401 - any module the caller has not loaded
+
+    return os.getpid(), "tabnanny" in sys.modules
+
+
+def test_work_runs_apart_in_a_child_of_the_render_server_and_takes_its_imports_along():
+    if not start_render_server():
+        pytest.skip("one core or no fork server: no render server")
+    sys.modules.pop("tabnanny", None)
+    pid, imported = run_apart(_imports_tabnanny)
+    assert pid != os.getpid() and imported
+    assert "tabnanny" not in sys.modules
+
+
+def test_work_runs_here_where_no_render_server_was_started(monkeypatch):
+    monkeypatch.setattr(workers, "_SERVER_STARTED_BY", set())
+    assert run_apart(os.getpid) == os.getpid()
