@@ -18,7 +18,7 @@ RENDER_ONE = """
 import hashlib, sys
 import supervision_bulletin.render.engine as engine
 if sys.argv[1] == "plain":
-    engine._read_fonts_in_place = lambda: None
+    engine._read_fonts_in_place = engine._arrays_typed_once = lambda: None
 from weasyprint.pdf import fonts
 from supervision_bulletin.render.pdf import PdfRenderer
 from tests.document_fixtures import make_document
@@ -38,7 +38,7 @@ def rendered_in_a_process(mode: str) -> list[str]:
     return done.stdout.split()
 
 
-def test_fonts_read_in_place_give_the_same_pdf_as_copied_ones():
+def test_the_adjusted_weasyprint_writes_the_same_pdf_as_the_plain_one():
     adjusted, plain = rendered_in_a_process("adjusted"), rendered_in_a_process("plain")
     assert plain[1:] == ["bytes"]  # WeasyPrint copies each font file ...
     assert adjusted[1:] == ["buffer"]  # ... the adjusted one lends it
@@ -56,3 +56,14 @@ def test_a_font_left_whole_is_copied_for_embedding():
     fonts.Font.clean(font, {}, False)
     assert type(font.file_content) is bytes
     assert hashlib.sha256(font.file_content).digest() == hashlib.sha256(whole).digest()
+
+
+def test_arrays_of_a_new_length_are_not_typed_again():
+    typed = fonts.ffi._ffi._parsed_types
+    first = fonts.ffi.new("hb_codepoint_t[3]", [5, 6, 7])
+    known = len(typed)
+    second = fonts.ffi.new("hb_codepoint_t[4]", (1, 2, 3, 4))
+    assert list(first) == [5, 6, 7] and list(second) == [1, 2, 3, 4]
+    assert len(typed) == known  # one open array type for every length
+    assert len(fonts.ffi.new("hb_codepoint_t[5]", [9])) == 5  # not its length: typed as asked, zeros after
+    assert fonts.ffi.string(fonts.ffi.new("char[4]", b"abc")) == b"abc"
