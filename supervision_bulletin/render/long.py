@@ -2,8 +2,7 @@
 
 WeasyPrint holds a document's whole layout until it is written: a few hundred
 megabytes for a table of a few thousand cells. A long document is therefore laid
-out one part at a time (render.pdf), and its PDF made in a process of its own
-(render.produce).
+out one part at a time (render.pdf).
 """
 
 from __future__ import annotations
