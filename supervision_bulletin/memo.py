@@ -50,6 +50,7 @@ def code_digest(package: Path = PACKAGE) -> str:
     return digest.hexdigest()
 
 
+@functools.cache  # a library's version is looked up in its metadata files: 0.7 ms a time, per workbook
 def made_by(*distributions: str) -> str:
     """What a stored result depends on besides its input: this program's code and
     the versions of the libraries ``distributions`` that worked it out."""
