@@ -704,6 +704,13 @@ def parse_pdf(data: bytes) -> ParsedPdf:
     return parsed
 
 
+def forget_parsed_pdfs() -> None:
+    """Let the parse kept for the PDF just written go, once it is verified: its
+    objects, made after a layout's, would otherwise hold on to the memory the
+    layout left free (Python frees a block of memory only once all of it is)."""
+    _PARSED.clear()
+
+
 def embedded_fonts(pdf: bytes | Path | str) -> tuple[EmbeddedFont, ...]:
     """Every font resource of a PDF with its embedded program's name."""
     return parse_pdf(pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()).fonts

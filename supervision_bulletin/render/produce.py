@@ -40,6 +40,7 @@ from supervision_bulletin.document import (
 )
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
+from supervision_bulletin.render.pdf import forget_parsed_pdfs
 from supervision_bulletin.render.workers import interrupts_held, start_render_server, worker_count
 from supervision_bulletin.verify import Finding, verify_file
 from supervision_bulletin.write import FORMATS
@@ -80,6 +81,7 @@ def make(renderers: Renderers, job: Job, formats: tuple[str, ...] = FORMATS) -> 
         written, faces = renderers.render_files(job.document, job.folder, formats)
         findings = tuple(f for fmt in VERIFIED if fmt in written.files
                          for f in verify_file(job.folder / written.files[fmt]))
+        forget_parsed_pdfs()
     return Produced(job.document, dict(written.files), faces, findings)
 
 
