@@ -126,10 +126,6 @@ class AdvanceTable:
         self._face = face
         self._fallback_face = fallback
 
-    def load(self) -> None:
-        """Read the face's own widths now (its fallback's stay for a character it lacks)."""
-        _load_advances(self._face.file, self._face.index)
-
     def has(self, character: str) -> bool:
         """Whether the role's own face draws ``character`` (else the fallback does)."""
         return ord(character) in _load_advances(self._face.file, self._face.index)
@@ -203,14 +199,6 @@ class LineComposer:
             role: AdvanceTable(font_set.face(role), font_set.fallback_for(role))
             for role in font_set.faces
         }
-
-    def load_tables(self) -> None:
-        """Every role's widths read now, not at the first paragraph set in it: a
-        renderer set up before workers fork from it lends them to all of them, and
-        a worker's long layout leaves no table of its own scattered through the
-        memory the layout freed."""
-        for table in self._tables.values():
-            table.load()
 
     def _width(self, text: str, role: str) -> float:
         table = self._tables[role]
@@ -386,7 +374,6 @@ class PdfRenderer:
         self.extra_css = extra_css
         self.html = HtmlRenderer(templates)
         self.composer = LineComposer(self.font_set)
-        self.composer.load_tables()
         self.font_config = FontConfiguration()
         self.stylesheets = (
             CSS(string=self.font_set.stylesheet(), font_config=self.font_config),
