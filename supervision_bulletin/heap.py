@@ -14,7 +14,7 @@ import functools
 
 def trim() -> None:
     """Hand the C heap's free pages back to the system (glibc only; elsewhere nothing to do).
-    A few milliseconds: the heap is not scanned, only its free lists."""
+    A few milliseconds: it walks the heap's free chunks, not its objects."""
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
