@@ -253,6 +253,7 @@ class HtmlRenderer:
         extra_css: str = "",
         composer: object | None = None,
         template: str | None = None,
+        window: object | None = None,
     ) -> str:
         """The HTML of ``document``, through the template of its layout unless told.
 
@@ -261,6 +262,8 @@ class HtmlRenderer:
         ``extra_css`` (e.g. @font-face rules) is prepended to the embedded one.
         ``composer`` (print only) breaks body text into lines of its own, each
         spread to both edges; see supervision_bulletin.render.pdf.LineComposer.
+        ``window`` (print only) prints a window of an attachment's long table; see
+        supervision_bulletin.render.long.TableWindow.
         """
         page = self.environment.get_template(template or LAYOUT_TEMPLATES[document.layout])
         stylesheet = ""
@@ -273,6 +276,7 @@ class HtmlRenderer:
             stylesheet=stylesheet,
             geometry=geometry,
             composer=composer if flavour == "print" else None,
+            window=window if flavour == "print" else None,
         )
 
 

@@ -22,7 +22,7 @@ import unicodedata
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from xml.etree import ElementTree
 
 from supervision_bulletin import heap
@@ -37,7 +37,7 @@ from supervision_bulletin.render.html import (
     TEXT_BLOCK_WIDTH,
     HtmlRenderer,
 )
-from supervision_bulletin.render.long import LayoutPart, layout_parts
+from supervision_bulletin.render.long import LayoutPart, TableWindow, layout_parts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -380,7 +380,8 @@ class PdfRenderer:
             CSS(filename=str(self.html.stylesheet_path("print")), font_config=self.font_config),
         ) + ((CSS(string=extra_css, font_config=self.font_config),) if extra_css else ())
 
-    def print_html(self, document: OfficialDocument, standalone: bool = False, template: str | None = None) -> str:
+    def print_html(self, document: OfficialDocument, standalone: bool = False, template: str | None = None,
+                   window: TableWindow | None = None) -> str:
         """The HTML that becomes the PDF (through ``template``, else its layout's).
 
         The renderer supplies its styles pre-parsed; ``standalone=True`` embeds
@@ -394,6 +395,7 @@ class PdfRenderer:
             extra_css=self.font_set.stylesheet() if standalone else "",
             composer=self.composer,
             template=template,
+            window=window,
         )
 
     def render_bytes(self, document: OfficialDocument) -> bytes:
@@ -404,17 +406,45 @@ class PdfRenderer:
         first_page = 1
         for part in parts:
             if pdfs:
-                gc.collect()  # the layout before, held in reference cycles, goes before the next is made
-                heap.trim()
-            data, pages = self._pdf_of(part, document, first_page)
-            pdfs.append(data)
-            first_page += pages
+                collect_the_layout_before()
+            for data, pages in self._part_pdfs(part, document, first_page):
+                pdfs.append(data)
+                first_page += pages
         return joined_pdfs(pdfs)
+
+    def _part_pdfs(self, part: LayoutPart, document: OfficialDocument, first_page: int) -> Iterator[tuple[bytes, int]]:
+        """The PDFs of one part of a long document and their page counts: one, or one
+        for each window of its long table (render.long.TableWindow)."""
+        window = part.first_window()
+        while True:
+            laid_out, options = self._laid_out(part.windowed(window) if window else part, document, first_page)
+            if window is None or window.last:
+                yield laid_out.write_pdf(finisher=embolden_synthetic_bold, **options), len(laid_out.pages)
+                return
+            restart = row_at_the_top(laid_out.pages)
+            if restart is None or restart <= window.start:
+                # The window fits on one page, or its last page starts inside a row
+                # taller than a page: the rest of the table in one layout.
+                window = window.to_the_end()
+                continue
+            kept = laid_out.copy(laid_out.pages[:-1])
+            yield kept.write_pdf(finisher=embolden_synthetic_bold, **options), len(kept.pages)
+            first_page += len(kept.pages)
+            window = window.from_row(restart)
+            del laid_out, kept
+            collect_the_layout_before()
 
     def _pdf_of(self, part: LayoutPart, document: OfficialDocument, first_page: int) -> tuple[bytes, int]:
         """The PDF of one part of ``document``, its first page numbered ``first_page``,
         and how many pages it has."""
-        html = weasyprint_html(self.print_html(part.document, template=part.template), str(self.html.templates))
+        laid_out, options = self._laid_out(part, document, first_page)
+        return laid_out.write_pdf(finisher=embolden_synthetic_bold, **options), len(laid_out.pages)
+
+    def _laid_out(self, part: LayoutPart, document: OfficialDocument, first_page: int) -> tuple[Any, dict[str, Any]]:
+        """WeasyPrint's layout of one part of ``document``, its first page numbered
+        ``first_page``, and the options it is to be written with."""
+        markup = self.print_html(part.document, template=part.template, window=part.window)
+        html = weasyprint_html(markup, str(self.html.templates))
         stylesheets = list(self.stylesheets)
         if first_page > 1:
             stylesheets.append(self._css(numbered_from(first_page)))
@@ -425,8 +455,7 @@ class PdfRenderer:
             # metadata and an sRGB output intent) and no measurable time.
             "pdf_variant": PDF_VARIANT,
         }
-        laid_out = html.render(font_config=self.font_config, **options)
-        return laid_out.write_pdf(finisher=embolden_synthetic_bold, **options), len(laid_out.pages)
+        return html.render(font_config=self.font_config, **options), options
 
     def _css(self, text: str) -> Any:
         from weasyprint import CSS
@@ -452,6 +481,28 @@ class PdfRenderer:
                 LOGGER.warning("%s：字体 %s 未嵌入", result.path, font.base_font)
             elif not self.font_set.covers(font.postscript_name):
                 LOGGER.warning("%s：嵌入了字体集以外的字体 %s", result.path, font.face)
+
+
+def collect_the_layout_before() -> None:
+    """The layout before, held in reference cycles, goes before the next is made."""
+    gc.collect()
+    heap.trim()
+
+
+def row_at_the_top(pages: list[Any]) -> int | None:
+    """The index of the table row (its data-row) that starts the last page of a
+    window's layout, if the row does not also end the page before it."""
+    from weasyprint.formatting_structure.boxes import TableRowBox
+
+    def rows_on(page: Any) -> list[int]:
+        return [int(box.element.get("data-row")) for box in page._page_box.descendants()
+                if isinstance(box, TableRowBox) and box.element is not None and box.element.get("data-row")]
+
+    last = rows_on(pages[-1]) if pages else []
+    before = rows_on(pages[-2]) if len(pages) > 1 else []
+    if not last or last[0] in before:
+        return None
+    return last[0]
 
 
 def weasyprint_html(markup: str, base_url: str) -> Any:

@@ -1,5 +1,6 @@
-"""A long document's PDF laid out in parts (its main text, then each attachment): the
-same pages as laid out at once, and still the archive copy."""
+"""A long document's PDF laid out in parts (its main text, then each attachment, and a
+long table a window of rows at a time): the same pages as laid out at once, and still
+the archive copy."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from supervision_bulletin.document import Attachment, Table
+from supervision_bulletin.document import Attachment, Paragraph, Table
+from supervision_bulletin.render import long
 from supervision_bulletin.render.long import (
     ATTACHMENTS_TEMPLATE,
     LONG_DOCUMENT_BOXES,
     LayoutPart,
+    TableWindow,
     layout_boxes,
     layout_parts,
 )
@@ -105,3 +108,50 @@ def test_the_joined_pdf_is_the_archive_copy_of_the_whole(whole_and_parts, tmp_pa
 def test_the_parts_are_joined_the_same_way_every_time(renderer, whole_and_parts):
     document, _, parts = whole_and_parts
     assert renderer.render_bytes(document) == parts
+
+
+# --- an attachment's long table, a window of rows at a time -------------------------------
+
+
+def grouped_document():
+    """Two attachments: a long table with domain rows (which never end a page) and
+    notes before and after it, and a short one after."""
+    rows, groups = [], set()
+    for domain in range(1, 6):
+        groups.add(len(rows))
+        rows.append((f"{domain}、第{domain}个领域",) + ("",) * (len(COLUMNS) - 1))
+        rows.extend(indicator_table(37).rows)
+    table = Table(columns=COLUMNS, rows=tuple(rows), widths=indicator_table(1).widths, group_rows=frozenset(groups))
+    attachments = (
+        Attachment("附件1", "分领域推进情况表", (Paragraph("表前说明。"), table, Paragraph("表后说明。"))),
+        Attachment("附件2", "第二张表", (indicator_table(40),)),
+    )
+    return make_document(attachments=attachments, attachment_names=tuple(a.title for a in attachments))
+
+
+def test_windows_of_a_long_table_print_its_rows_once_in_order_with_the_blocks_around_it():
+    blocks = grouped_document().attachments[0].blocks
+    table = blocks[1]
+    window = TableWindow(table, 0, 50)
+    assert window.first and not window.last
+    assert [type(block).__name__ for block in window.blocks_of(blocks)] == ["Paragraph", "Table"]
+    assert window.rows_of(table) == range(50) and window.rows_of(indicator_table(3)) is None
+    following = window.from_row(47)  # the row at the top of the page laid out too far
+    assert (following.start, following.continues(table)) == (47, True)
+    end = window.to_the_end()
+    assert end.last and [type(block).__name__ for block in end.blocks_of(blocks)] == ["Paragraph", "Table", "Paragraph"]
+
+
+@pytest.mark.parametrize("document", [long_document, grouped_document], ids=["three tables", "domain rows"])
+def test_a_long_table_laid_out_a_window_at_a_time_makes_the_pages_the_whole_would(renderer, monkeypatch, document):
+    document = document()
+    whole, _ = renderer._pdf_of(LayoutPart(document), document, first_page=1)
+    monkeypatch.setattr(long, "LONG_DOCUMENT_BOXES", 500)  # laid out in parts
+    monkeypatch.setattr(long, "TABLE_WINDOW_CELLS", 200)  # windows of 33 rows: several to each table
+    windows = []
+    laid_out = renderer._laid_out
+    monkeypatch.setattr(renderer, "_laid_out", lambda part, *rest: windows.append(part.window) or laid_out(part, *rest))
+    windowed = renderer.render_bytes(document)
+    assert len({(id(window.table), window.start) for window in windows if window is not None}) >= 5
+    assert page_marks(windowed) == page_marks(whole)
+    assert renderer.render_bytes(document) == windowed  # the same bytes every time
