@@ -21,7 +21,7 @@ from supervision_bulletin.resources import SAMPLE_CAMPAIGN
 # server sets up the renderers while these imports and the checks run here.
 if TYPE_CHECKING:
     from supervision_bulletin.build import BuildOptions, BuildResult
-    from supervision_bulletin.model import Inputs
+    from supervision_bulletin.model import Campaign
 
 use_chinese()  # click's own words (Usage, Options, Error …) in Chinese, whatever the locale
 
@@ -155,7 +155,7 @@ def check_command(inputs_dir: Path) -> None:
         sys.exit(EXIT_BAD_INPUT)
     months = "、".join(f"{m}月" for m in inputs.months_with_data) or "无"
     click.secho("校验通过。", fg="green")
-    warn_about_calendar(inputs)
+    warn_about_calendar(inputs.campaign)
     click.echo(
         f"{inputs.campaign.name}：{len(inputs.plan.units)} 个单位，{len(inputs.plan.tasks)} 项任务，"
         f"{len(inputs.plan.indicators)} 项指标，{len(inputs.reports)} 条月报数据（{months}）。"
@@ -165,10 +165,10 @@ def check_command(inputs_dir: Path) -> None:
             click.echo(line)
 
 
-def warn_about_calendar(inputs: Inputs) -> None:
+def warn_about_calendar(campaign: Campaign) -> None:
     from supervision_bulletin.calendar import calendar_warnings
 
-    for warning in calendar_warnings(inputs.campaign):
+    for warning in calendar_warnings(campaign):
         click.secho(f"注意：{warning}", fg="yellow", err=True)
 
 
@@ -268,7 +268,7 @@ def build_command(period, inputs_dir: Path, out_dir: Path, draft: bool, issue_da
             progress=(lambda message: None) if quiet else (lambda message: click.echo(message, err=True)),
             waiting=tell_waiting,
         )
-    warn_about_calendar_of(built)
+    warn_about_calendar(built.result.campaign)
     click.secho(f"已生成 {len(built.documents)} 份公文{reused_note(built.reused)}，位于 {built.folder}"
                 f"{'。' if quiet else '：'}", fg="green")
     for item in () if quiet else built.documents:
@@ -333,7 +333,7 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
             inputs_dir, out_dir, year, options, started=started, built=built, waiting=tell_waiting, progress=step
         )
     if results:
-        warn_about_calendar_of(results[0])
+        warn_about_calendar(results[0].result.campaign)
     documents = sum(len(r.documents) for r in results)
     reused = reused_note(sum(r.reused for r in results))
     click.secho(f"已生成 {len(results)} 个周期的 {documents} 份公文{reused}，位于 {out_dir}{'。' if quiet else '：'}",
@@ -348,12 +348,6 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
         warn_about_changes(result)
         warn_about_findings(result)
 
-
-def warn_about_calendar_of(built: BuildResult) -> None:
-    from supervision_bulletin.calendar import calendar_warnings
-
-    for warning in calendar_warnings(built.result.campaign):
-        click.secho(f"注意：{warning}", fg="yellow", err=True)
 
 
 def warn_about_changes(result: BuildResult) -> None:

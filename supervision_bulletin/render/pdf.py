@@ -318,6 +318,7 @@ def _segments(line: str, marks: list[tuple[bool, bool]]) -> tuple[Segment, ...]:
 
 PDF_VARIANT = "pdf/a-2b"
 
+
 def numbered_from(page: int) -> str:
     """The style of a part whose first page is page ``page`` of its document: that
     number on it, and on the side the number falls on. A document's first page is
@@ -419,7 +420,7 @@ class PdfRenderer:
         while True:
             laid_out, options = self._laid_out(part.windowed(window) if window else part, document, first_page)
             if window is None or window.last:
-                yield laid_out.write_pdf(finisher=embolden_synthetic_bold, **options), len(laid_out.pages)
+                yield written(laid_out, options)
                 return
             restart = row_at_the_top(laid_out.pages)
             if restart is None or restart <= window.start:
@@ -427,18 +428,17 @@ class PdfRenderer:
                 # taller than a page: the rest of the table in one layout.
                 window = window.to_the_end()
                 continue
-            kept = laid_out.copy(laid_out.pages[:-1])
-            yield kept.write_pdf(finisher=embolden_synthetic_bold, **options), len(kept.pages)
-            first_page += len(kept.pages)
+            data, pages = written(laid_out.copy(laid_out.pages[:-1]), options)
+            yield data, pages
+            first_page += pages
             window = window.from_row(restart)
-            del laid_out, kept
+            del laid_out
             collect_the_layout_before()
 
     def _pdf_of(self, part: LayoutPart, document: OfficialDocument, first_page: int) -> tuple[bytes, int]:
         """The PDF of one part of ``document``, its first page numbered ``first_page``,
         and how many pages it has."""
-        laid_out, options = self._laid_out(part, document, first_page)
-        return laid_out.write_pdf(finisher=embolden_synthetic_bold, **options), len(laid_out.pages)
+        return written(*self._laid_out(part, document, first_page))
 
     def _laid_out(self, part: LayoutPart, document: OfficialDocument, first_page: int) -> tuple[Any, dict[str, Any]]:
         """WeasyPrint's layout of one part of ``document``, its first page numbered
@@ -481,6 +481,11 @@ class PdfRenderer:
                 LOGGER.warning("%s：字体 %s 未嵌入", result.path, font.base_font)
             elif not self.font_set.covers(font.postscript_name):
                 LOGGER.warning("%s：嵌入了字体集以外的字体 %s", result.path, font.face)
+
+
+def written(laid_out: Any, options: dict[str, Any]) -> tuple[bytes, int]:
+    """The PDF of a WeasyPrint layout, and how many pages it has."""
+    return laid_out.write_pdf(finisher=embolden_synthetic_bold, **options), len(laid_out.pages)
 
 
 def collect_the_layout_before() -> None:
