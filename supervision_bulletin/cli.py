@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from supervision_bulletin.cli_zh import use_chinese
+from supervision_bulletin.imports import keep_numpy_from_openpyxl
 from supervision_bulletin.periods import PeriodError, parse_period
 from supervision_bulletin.problems import InputError
 from supervision_bulletin.resources import SAMPLE_CAMPAIGN
@@ -98,6 +99,7 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
 @click.version_option(package_name="supervision-bulletin")
 def main() -> None:
     """督查通报流水线：读取任务方案与月报，评判进度，生成公文（Word、PDF、HTML）。"""
+    keep_numpy_from_openpyxl()  # before any command imports the pipeline
 
 
 @main.command(options_metavar="[选项]")

@@ -11,6 +11,10 @@ from supervision_bulletin.document import OfficialDocument
 from supervision_bulletin.filenames import safe_stem
 from supervision_bulletin.write import FORMATS, WrittenDocument
 
+# layout → the Word template of it, in the templates' docx folder (here, not in
+# render.docx: the fingerprint reads them without importing python-docx)
+DOCX_TEMPLATE_NAMES = {"standard": "standard.docx", "letter": "letter.docx"}
+
 
 class Renderers:
     """The format renderers of one build, each set up once (templates, fonts, CSS).
@@ -103,10 +107,8 @@ class Renderers:
         if self._docx is not None:
             templates = sorted(self._docx.template_bytes.items())
         else:
-            from supervision_bulletin.render.docx import TEMPLATE_NAMES
-
             templates = sorted((layout, (self._templates("docx") / name).read_bytes())
-                               for layout, name in TEMPLATE_NAMES.items())
+                               for layout, name in DOCX_TEMPLATE_NAMES.items())
         for layout, data in templates:
             digest.update(layout.encode() + hashlib.sha256(data).digest())
         folders = {Path(self._html.templates) if self._html is not None else self._templates("html"),

@@ -42,10 +42,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from supervision_bulletin.document import Block, Figure, OfficialDocument, Table
+from supervision_bulletin.render import DOCX_TEMPLATE_NAMES
 from supervision_bulletin.render.table_layout import CELL_PADDING_X_MM, CELL_PADDING_Y_MM, TableLayout, layout_table
 from supervision_bulletin.write import ZIP_EPOCH, reproducible_zip
-
-TEMPLATE_NAMES = {"standard": "standard.docx", "letter": "letter.docx"}
 
 TWIPS_PER_MM = 1440 / 25.4
 TEXT_WIDTH = round(156 * TWIPS_PER_MM)
@@ -403,7 +402,7 @@ class DocxRenderer:
 
     def __init__(self, template_dir: Path):
         self.template_bytes = {
-            layout: (Path(template_dir) / name).read_bytes() for layout, name in TEMPLATE_NAMES.items()
+            layout: (Path(template_dir) / name).read_bytes() for layout, name in DOCX_TEMPLATE_NAMES.items()
         }
         # Report text is data: escaped into the XML, never evaluated.
         self.environment = CompilingOnce(autoescape=True)

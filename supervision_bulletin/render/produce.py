@@ -40,7 +40,6 @@ from supervision_bulletin.document import (
 )
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
-from supervision_bulletin.render.pdf import forget_parsed_pdfs
 from supervision_bulletin.render.workers import interrupts_held, start_render_server, worker_count
 from supervision_bulletin.verify import Finding, verify_file
 from supervision_bulletin.write import FORMATS
@@ -77,6 +76,8 @@ PARTS: tuple[tuple[str, ...], ...] = (("pdf",), ("docx", "html"))
 
 def make(renderers: Renderers, job: Job, formats: tuple[str, ...] = FORMATS) -> Produced:
     """Render the files of ``formats`` of one document into its folder and verify them."""
+    from supervision_bulletin.render.pdf import forget_parsed_pdfs  # here: the build's own process renders nothing
+
     with collector_paused():
         written, faces = renderers.render_files(job.document, job.folder, formats)
         findings = tuple(f for fmt in VERIFIED if fmt in written.files
@@ -157,7 +158,7 @@ def _adopt(renderers: Renderers) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _adopt_served(templates: Path, fingerprint: str) -> None:
+def _adopt_served(templates: Path, fingerprint: str | None) -> None:
     from supervision_bulletin.render.server import renderers_for
 
     _adopt(renderers_for(templates, fingerprint))
@@ -268,9 +269,12 @@ class Producer:
         gc.unfreeze()  # here the objects go back to the collector: a long-lived server keeps nothing forever
         return pool
 
-    def fingerprint(self) -> str:
-        """The renderers' fingerprint: the cache's, when there is one (it was made with it)."""
-        return self.cache.fingerprint if self.cache else self.renderers.fingerprint()
+    def fingerprint(self) -> str | None:
+        """The fingerprint the workers' renderers must have: the cache's, when there is
+        one (it was made with it). Without a cache, nothing made depends on it: the
+        workers take the renderers the render server set up as this build began (None),
+        and this process need not import and read what the fingerprint covers."""
+        return self.cache.fingerprint if self.cache else None
 
     def _served_pool(self) -> ProcessPoolExecutor:
         """Worker processes forked from the render server, where the renderers are
