@@ -8,6 +8,7 @@ the document defaults.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -22,11 +23,16 @@ def attr(element, name: str) -> str | None:
 
 def child(element, path: str):
     """The first descendant along "w:a/w:b", or None."""
-    for part in path.split("/"):
+    for name in _qualified(path):
         if element is None:
             return None
-        element = element.find(qn(part))
+        element = element.find(name)
     return element
+
+
+@functools.cache  # a few dozen paths, looked up for every paragraph and run
+def _qualified(path: str) -> tuple[str, ...]:
+    return tuple(qn(part) for part in path.split("/"))
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class StyleBook:
         defaults = styles_root.find(qn("w:docDefaults"))
         self.default_rpr = child(defaults, "w:rPrDefault/w:rPr")
         self.default_ppr = child(defaults, "w:pPrDefault/w:pPr")
+        self._styled_by_pair: dict[tuple[str | None, str | None], tuple] = {}
+        self._pprs_by_style: dict[str | None, tuple] = {}
         self.default_paragraph_style = next(
             (style_id for style_id, style in self.styles.items()
              if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true")),
@@ -70,46 +78,48 @@ class StyleBook:
             yield style
             style_id = attr(child(style, "w:basedOn"), "w:val")
 
-    def _run_sources(self, paragraph_style: str | None, run_style: str | None, direct_rpr) -> Iterator:
-        if direct_rpr is not None:
-            yield direct_rpr
+    def _style_sources(self, paragraph_style: str | None, run_style: str | None) -> Iterator:
         for style in self.chain(run_style):
             yield child(style, "w:rPr")
         for style in self.chain(paragraph_style or self.default_paragraph_style):
             yield child(style, "w:rPr")
         yield self.default_rpr
 
-    def run_value(self, paragraph_style, run_style, direct_rpr, getter: Callable):
-        for rpr in self._run_sources(paragraph_style, run_style, direct_rpr):
-            if rpr is None:
-                continue
-            value = getter(rpr)
-            if value is not None:
-                return value
-        return None
+    def _styled(self, paragraph_style: str | None, run_style: str | None) -> tuple:
+        """The run properties the styles give (no direct formatting), worked out once
+        per pair of styles: a document's runs share a handful of them."""
+        key = (paragraph_style, run_style)
+        if key not in self._styled_by_pair:
+            sources = [rpr for rpr in self._style_sources(paragraph_style, run_style) if rpr is not None]
+            self._styled_by_pair[key] = tuple(
+                next((value for rpr in sources if (value := getter(rpr)) is not None), None)
+                for getter in RUN_GETTERS)
+        return self._styled_by_pair[key]
 
     def run_format(self, paragraph_style: str | None, run_style: str | None = None, direct_rpr=None) -> RunFormat:
-        def value(getter):
-            return self.run_value(paragraph_style, run_style, direct_rpr, getter)
-
-        return RunFormat(
-            east_asia=value(_east_asia),
-            size=value(lambda rpr: _int(attr(child(rpr, "w:sz"), "w:val"))),
-            color=value(lambda rpr: attr(child(rpr, "w:color"), "w:val")),
-            bold=bool(value(_bold)),
-            spacing=value(lambda rpr: _int(attr(child(rpr, "w:spacing"), "w:val"))) or 0,
-        )
+        values = self._styled(paragraph_style, run_style)
+        if direct_rpr is not None:  # direct formatting first, the styles' where it says nothing
+            values = tuple(value if (value := getter(direct_rpr)) is not None else styled
+                           for getter, styled in zip(RUN_GETTERS, values))
+        east_asia, size, color, bold, spacing = values
+        return RunFormat(east_asia=east_asia, size=size, color=color, bold=bool(bold), spacing=spacing or 0)
 
     def paragraph_value(self, paragraph_style: str | None, direct_ppr, getter: Callable):
-        chain = self.chain(paragraph_style or self.default_paragraph_style)
-        sources = [direct_ppr] + [child(style, "w:pPr") for style in chain]
-        for ppr in [*sources, self.default_ppr]:
+        for ppr in (direct_ppr, *self._style_pprs(paragraph_style)):
             if ppr is None:
                 continue
             value = getter(ppr)
             if value is not None:
                 return value
         return None
+
+    def _style_pprs(self, paragraph_style: str | None) -> tuple:
+        """The paragraph properties of a style, those it is based on and the defaults,
+        nearest first: found once per style, asked for every paragraph."""
+        if paragraph_style not in self._pprs_by_style:
+            chain = self.chain(paragraph_style or self.default_paragraph_style)
+            self._pprs_by_style[paragraph_style] = (*(child(style, "w:pPr") for style in chain), self.default_ppr)
+        return self._pprs_by_style[paragraph_style]
 
 
 def _int(value: str | None) -> int | None:
@@ -134,6 +144,22 @@ def _bold(rpr) -> bool | None:
     if bold is None:
         return None
     return attr(bold, "w:val") not in ("0", "false", "off")
+
+
+def _size(rpr) -> int | None:
+    return _int(attr(child(rpr, "w:sz"), "w:val"))
+
+
+def _color(rpr) -> str | None:
+    return attr(child(rpr, "w:color"), "w:val")
+
+
+def _spacing(rpr) -> int | None:
+    return _int(attr(child(rpr, "w:spacing"), "w:val"))
+
+
+# In RunFormat's order: east_asia, size, color, bold, spacing.
+RUN_GETTERS: tuple[Callable, ...] = (_east_asia, _size, _color, _bold, _spacing)
 
 
 def paragraph_style_id(paragraph) -> str | None:

@@ -9,6 +9,7 @@ fixed form (document number, dates).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,11 +91,12 @@ class Para:
     place: str
     part: str  # "body", or the header/footer kind: "default-footer", "first-header", …
 
-    @property
+    # Read once: every check asks each paragraph its style, some its text.
+    @functools.cached_property
     def style(self) -> str | None:
         return paragraph_style_id(self.element)
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         return paragraph_text(self.element)
 
