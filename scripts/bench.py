@@ -78,7 +78,7 @@ def seconds_of(action, *arguments, **options) -> float:
 def bulletin(workspace: Path, *arguments: str, cache: Path | None = None) -> None:
     """The command as a user runs it, in a new process."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT), CACHE_VARIABLE: str(cache or workspace / "cache")}
-    command = [sys.executable, "-m", "supervision_bulletin.cli", *arguments, "--quiet",
+    command = [sys.executable, "-m", "supervision_bulletin", *arguments, "--quiet",
                "--inputs", str(workspace / "inputs"), "--out", str(workspace / "outputs")]
     subprocess.run(command, check=True, env=environment, stdout=subprocess.DEVNULL)
 
@@ -271,7 +271,7 @@ def tenfold_goals(scratch: Path, sample_year: float) -> list[Goal]:
     workspace = scratch / "tenfold"
     write_tenfold_campaign(workspace / "inputs")
     environment = {**os.environ, "PYTHONPATH": str(ROOT), CACHE_VARIABLE: str(workspace / "cache")}
-    command = [sys.executable, "-m", "supervision_bulletin.cli", "build", "2024", "--all", "--no-cache", "--quiet",
+    command = [sys.executable, "-m", "supervision_bulletin", "build", "2024", "--all", "--no-cache", "--quiet",
                "--inputs", str(workspace / "inputs"), "--out", str(workspace / "outputs")]
     start = time.perf_counter()
     process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +129,8 @@ def file_names(document: OfficialDocument) -> dict[str, str]:
 
 
 def installed_version(name: str) -> str:
+    from importlib import metadata  # here: the package's import is on the way to starting the render server
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
