@@ -11,17 +11,16 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from supervision_bulletin import calendar
-from supervision_bulletin.build import check, compose_documents, context_for
+from supervision_bulletin.build import check
 from supervision_bulletin.compose import Issue
 from supervision_bulletin.compose.bulletin import compose_quarterly_bulletin
 from supervision_bulletin.document import OfficialDocument, Table
-from supervision_bulletin.record import CampaignRecord
 from supervision_bulletin.render import Renderers
 from supervision_bulletin.resources import SAMPLE_CAMPAIGN
 from tests import campaign_factory as cf
 from tests.document_fixtures import HOSTILE_TEXT, make_document
 from tests.judged import judged
+from tests.render.conftest import SAMPLE_KINDS
 
 SAMPLE = SAMPLE_CAMPAIGN
 PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
@@ -233,36 +232,6 @@ def test_second_campaign_draft(tmp_path, renderers):
     folder = tmp_path / "out"
     folder.mkdir()
     assert_same_words(compose_quarterly_bulletin(result, issue), folder, renderers)
-
-
-# Each kind of document the sample campaign produces, by a period that makes it;
-# a new kind of document needs one line here.
-SAMPLE_KINDS = {
-    "monthly_report": "2023-08",
-    "quarterly_bulletin": "2023-Q3",
-    "half_year_summary": "2023-H1",
-    "year_end_account": "2023",
-    "notice": "2023-Q3",
-}
-
-
-@pytest.fixture(scope="module")
-def sample_documents(tmp_path_factory) -> dict[str, OfficialDocument]:
-    """One document of each kind, composed as the build composes them (nothing recorded yet)."""
-    inputs = check(SAMPLE)
-    record = CampaignRecord(tmp_path_factory.mktemp("record") / "registry.sqlite")
-    documents: dict[str, OfficialDocument] = {}
-    for label in sorted(set(SAMPLE_KINDS.values())):
-        result = judged(inputs, label)
-        serials = iter(range(1, 100))
-
-        def issue(kind, unit, title, date=result.as_of):
-            return Issue(f"老城督查〔2023〕{next(serials)}号", date)  # noqa: B023 - used by this label's documents only
-
-        context = context_for(inputs, record, result, calendar.default_as_of(inputs.campaign))
-        for document in compose_documents(inputs, result, issue, context):
-            documents.setdefault(document.kind, document)
-    return documents
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLE_KINDS))
