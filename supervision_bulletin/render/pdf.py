@@ -141,6 +141,18 @@ class AdvanceTable:
         return advance
 
 
+class Advances(dict[str, float]):
+    """character → em in one face, filled from its AdvanceTable as characters come."""
+
+    def __init__(self, table: AdvanceTable):
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, character: str) -> float:
+        self[character] = advance = self.table.em(character)
+        return advance
+
+
 @functools.cache
 def _load_advances(file: Path, index: int) -> dict[int, float]:
     """A face's advance widths by code point. Every worker process needs five
@@ -199,10 +211,12 @@ class LineComposer:
             role: AdvanceTable(font_set.face(role), font_set.fallback_for(role))
             for role in font_set.faces
         }
+        self._ems = {role: Advances(table) for role, table in self._tables.items()}
 
     def _width(self, text: str, role: str) -> float:
-        table = self._tables[role]
-        return sum(table.em(character) for character in text) * self.size
+        # Measured again for every unit a line grows by: each character's advance is
+        # looked up in the font's table once, then in this role's own dictionary.
+        return sum(map(self._ems[role].__getitem__, text)) * self.size
 
     def _spacing(self, text: str, role: str, available: float) -> float:
         """Letter-spacing that brings the last glyph of ``text`` to the right edge."""

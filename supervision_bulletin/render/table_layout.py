@@ -26,6 +26,7 @@ well as in LibreOffice and WeasyPrint here.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ FIGURE = re.compile(r"[0-9A-Za-z.,:%‰°+\-−±↑↓~/]+")
 WIDE_PUNCTUATION = set("—…“”‘’·")
 
 
+@functools.cache  # a table's layout measures every character of every cell, several times
 def character_em(character: str) -> float:
     """The advance of one character in em, on the generous side."""
     if unicodedata.east_asian_width(character) in "WFA" or character in WIDE_PUNCTUATION:
@@ -68,7 +70,7 @@ def character_em(character: str) -> float:
 
 
 def text_em(text: str) -> float:
-    return sum(character_em(character) for character in text)
+    return sum(map(character_em, text))
 
 
 def column_minimum_em(header: str, cells: list[str]) -> float:
