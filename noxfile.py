@@ -47,7 +47,8 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time the sample campaign's builds (one per kind of cycle), each document's rendering and a whole year (`--all`); figures, not pass/fail."""
+    """The speed and memory goals, each a ratio of two figures measured side by side in one run
+    (scripts/bench.py): printed with whether it is met; the session itself passes either way."""
     install_locked(session)
     session.run("python", "scripts/bench.py", *session.posargs)
 
