@@ -61,3 +61,13 @@ def test_bulletin_check_reads_the_sample_without_importing_numpy():
         print("openpyxl" in sys.modules, "numpy" in sys.modules)
     """)
     assert out.endswith("exit 0\nTrue False"), out
+
+
+def test_the_renderers_fingerprint_is_read_without_importing_python_docx_or_weasyprint():
+    out = run_python("""
+        import sys
+        from supervision_bulletin.render import Renderers
+        from supervision_bulletin.resources import TEMPLATES
+        print(len(Renderers.from_server(TEMPLATES).fingerprint()), "docx" in sys.modules, "weasyprint" in sys.modules)
+    """)
+    assert out == "64 False False"

@@ -158,7 +158,7 @@ def _adopt(renderers: Renderers) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _adopt_served(templates: Path, fingerprint: str | None) -> None:
+def _adopt_served(templates: Path, fingerprint: str) -> None:
     from supervision_bulletin.render.server import renderers_for
 
     _adopt(renderers_for(templates, fingerprint))
@@ -269,12 +269,9 @@ class Producer:
         gc.unfreeze()  # here the objects go back to the collector: a long-lived server keeps nothing forever
         return pool
 
-    def fingerprint(self) -> str | None:
-        """The fingerprint the workers' renderers must have: the cache's, when there is
-        one (it was made with it). Without a cache, nothing made depends on it: the
-        workers take the renderers the render server set up as this build began (None),
-        and this process need not import and read what the fingerprint covers."""
-        return self.cache.fingerprint if self.cache else None
+    def fingerprint(self) -> str:
+        """The renderers' fingerprint: the cache's, when there is one (it was made with it)."""
+        return self.cache.fingerprint if self.cache else self.renderers.fingerprint()
 
     def _served_pool(self) -> ProcessPoolExecutor:
         """Worker processes forked from the render server, where the renderers are

@@ -66,11 +66,10 @@ def ready() -> list[tuple[Renderers, str]]:
     return list(_READY)
 
 
-def renderers_for(templates: Path, fingerprint: str | None) -> Renderers:
-    """The server's renderers when they are the ones asked for (made from
-    ``templates``, with ``fingerprint`` unless that is None), else new ones made
+def renderers_for(templates: Path, fingerprint: str) -> Renderers:
+    """The server's renderers when they are the ones asked for, else new ones made
     from ``templates`` (set up in the worker on first use)."""
     for renderers, ready_fingerprint in _READY:
-        if renderers.templates == Path(templates) and fingerprint in (None, ready_fingerprint):
+        if renderers.templates == Path(templates) and ready_fingerprint == fingerprint:
             return renderers
     return Renderers.load(templates)

@@ -105,9 +105,6 @@ def test_the_render_server_lends_its_renderers_only_when_they_are_the_ones_asked
     assert server.renderers_for(TEMPLATES, fingerprint) is ready
     other = server.renderers_for(TEMPLATES, "another fingerprint")
     assert other is not ready and other.templates == TEMPLATES
-    assert server.renderers_for(TEMPLATES, None) is ready  # a build without a cache asks for no fingerprint
-    elsewhere = server.renderers_for(TEMPLATES.parent, None)
-    assert elsewhere is not ready and elsewhere.templates == TEMPLATES.parent
 
 
 def parents_of_processes() -> dict[int, int]:
