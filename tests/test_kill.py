@@ -18,9 +18,10 @@ from tests.compose import hand_campaign as hc
 PERIOD = "2024-Q1"
 
 
-def start_build(root: Path, out: Path) -> subprocess.Popen:
+def start_build(root: Path, out: Path, *options: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "supervision_bulletin.cli", "build", PERIOD, "--inputs", str(root), "--out", str(out), "--quiet"],
+        [sys.executable, "-m", "supervision_bulletin.cli", "build", PERIOD, "--inputs", str(root), "--out", str(out), "--quiet",
+         *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
     )
@@ -56,3 +57,37 @@ def test_a_build_killed_at_random_instants_then_rebuilt_leaves_one_good_folder(t
         recorded = [d.number for d in record.published("东湖督", 2024, PERIOD)]
         assert published_numbers(out) == recorded == ["东湖督〔2024〕1号", "东湖督〔2024〕2号"]
         assert [d.serial for d in record.documents()] == [1, 2]  # a killed build took no number
+
+
+def session_processes(session: int) -> dict[int, str]:
+    """pid → command line of the processes of a session (they keep it when orphaned)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == session:
+                found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_a_build_killed_alone_leaves_no_worker_or_render_server_running(tmp_path):
+    # SIGKILL (kill -9, the out-of-memory killer) to the build's own process only: its
+    # workers and the render server must not wait for it for ever.
+    root = hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))
+    victim = start_build(root, tmp_path / "outputs", "--no-cache")  # made by workers, not taken from the cache
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        helpers = [pid for pid, command in session_processes(victim.pid).items()
+                   if pid != victim.pid and "forkserver" in command]
+        if len(helpers) >= 3 or victim.poll() is not None:  # the server and two workers
+            break
+        time.sleep(0.02)
+    assert victim.poll() is None and len(helpers) >= 3, "the build ended before its workers were seen"
+    victim.kill()
+    victim.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while session_processes(victim.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(victim.pid) == {}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
 import signal
 import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,7 +41,7 @@ from supervision_bulletin.document import (
 )
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
-from supervision_bulletin.render.workers import interrupts_held, start_render_server, worker_count
+from supervision_bulletin.render.workers import end_with, interrupts_held, start_render_server, worker_count
 from supervision_bulletin.verify import Finding, verify_file
 from supervision_bulletin.write import FORMATS
 
@@ -150,18 +151,19 @@ def _warm_up_document(layout: Literal["standard", "letter"]) -> OfficialDocument
 _worker_renderers: Renderers | None = None
 
 
-def _adopt(renderers: Renderers) -> None:
+def _adopt(renderers: Renderers, build: int) -> None:
     global _worker_renderers  # noqa: PLW0603 - the one per-process state, set once at the worker's start
     _worker_renderers = renderers
+    end_with(build)  # a build killed outright leaves no worker behind
     # Ctrl-C at the terminal reaches every process of the build: the build stops the
     # workers itself, and a worker's own KeyboardInterrupt would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _adopt_served(templates: Path, fingerprint: str) -> None:
+def _adopt_served(templates: Path, fingerprint: str, build: int) -> None:
     from supervision_bulletin.render.server import renderers_for
 
-    _adopt(renderers_for(templates, fingerprint))
+    _adopt(renderers_for(templates, fingerprint), build)
 
 
 Made = tuple[dict[str, str], tuple[str, ...], tuple[Finding, ...]]  # what a worker sends back
@@ -261,7 +263,7 @@ class Producer:
         gc.freeze()
         try:
             pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_adopt, initargs=(self.renderers,))
+                                       initializer=_adopt, initargs=(self.renderers, os.getpid()))
             pool.submit(int).result()  # the workers are forked now, not at the first real job
         except BaseException:
             gc.unfreeze()
@@ -284,7 +286,7 @@ class Producer:
         assert self.renderers.templates is not None
         pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("forkserver"),
                                    initializer=_adopt_served,
-                                   initargs=(self.renderers.templates, self.fingerprint()))
+                                   initargs=(self.renderers.templates, self.fingerprint(), os.getpid()))
         try:
             with interrupts_held():
                 for started in [pool.submit(int) for _ in range(worker_count())]:  # one worker each

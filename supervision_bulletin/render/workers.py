@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import select
 import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, TypeVar
 
@@ -62,8 +64,44 @@ def run_apart(function: Callable[..., Result], *arguments: object) -> Result:
     if not render_server_running():
         return function(*arguments)
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(1, mp_context=context) as apart, interrupts_held():
+    with ProcessPoolExecutor(1, mp_context=context, initializer=end_with, initargs=(os.getpid(),)) as apart, \
+            interrupts_held():
         return apart.submit(function, *arguments).result()
+
+
+def end_with(build: int) -> None:
+    """Make this worker process end when the process ``build`` does.
+
+    A build killed outright (SIGKILL: ``kill -9``, the out-of-memory killer) cannot
+    stop its workers. A worker would then wait for its next job for ever: the
+    other workers hold its job queue open too, so it never reads an end. While any
+    worker lives, the render server lives too, since each worker holds its lifeline.
+    So it never removes WeasyPrint's copy of the fonts (30 MB in /tmp). A thread
+    of the worker's own waits for the build to go and ends the worker then."""
+    threading.Thread(target=_exit_when_gone, args=(build,), name="end-with-build", daemon=True).start()
+
+
+def _exit_when_gone(build: int) -> None:
+    try:
+        handle = os.pidfd_open(build)  # Linux 5.3 and later: readable once the process has ended
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        while _alive(build):
+            time.sleep(1.0)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's: it exists
+        return True
+    return True
 
 
 @contextlib.contextmanager

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+
+from supervision_bulletin.render.workers import end_with
 
 SCALE = 1.5  # 1.5 × 72 dpi: an A4 page 893 × 1263 px, sharp on a laptop, light to send
 KEEP_PICTURES = 96
@@ -62,7 +65,9 @@ class Pdfium:
     def _submit(self, function, *args):
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                # It ends with the workbench even when that is killed outright (end_with).
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=end_with, initargs=(os.getpid(),))
             pool = self._pool
         return pool.submit(function, *args).result()
 

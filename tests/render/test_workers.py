@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 
 import pytest
@@ -51,3 +52,13 @@ def test_work_runs_apart_in_a_child_of_the_render_server_and_takes_its_imports_a
 def test_work_runs_here_where_no_render_server_was_started(monkeypatch):
     monkeypatch.setattr(workers, "_SERVER_STARTED_BY", set())
     assert run_apart(os.getpid) == os.getpid()
+
+
+def test_a_process_is_alive_until_it_has_ended_where_no_pidfd_tells():
+    from supervision_bulletin.render.workers import _alive
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    assert _alive(sleeper.pid) and _alive(os.getpid())
+    sleeper.kill()
+    sleeper.wait()
+    assert not _alive(sleeper.pid)
