@@ -73,11 +73,14 @@ def end_with(build: int) -> None:
     """Make this worker process end when the process ``build`` does.
 
     A build killed outright (SIGKILL: ``kill -9``, the out-of-memory killer) cannot
-    stop its workers. A worker would then wait for its next job for ever: the
-    other workers hold its job queue open too, so it never reads an end. While any
+    stop its workers. A worker would then wait for its next job for ever: every
+    worker holds its job queue's writing end too, so none reads an end. While any
     worker lives, the render server lives too, since each worker holds its lifeline.
     So it never removes WeasyPrint's copy of the fonts (30 MB in /tmp). A thread
-    of the worker's own waits for the build to go and ends the worker then."""
+    of the worker's own waits for the build to go and ends the worker then.
+    POSIX only: on Windows os.kill(pid, 0) would end the process it asks about."""
+    if os.name != "posix":
+        return
     threading.Thread(target=_exit_when_gone, args=(build,), name="end-with-build", daemon=True).start()
 
 
