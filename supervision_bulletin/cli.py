@@ -351,7 +351,6 @@ def build_year(year: int, inputs_dir: Path, out_dir: Path, options: BuildOptions
         warn_about_findings(result)
 
 
-
 def warn_about_changes(result: BuildResult) -> None:
     """A rebuild that changes what was already published must be seen before anything is sent."""
     if result.changes:

@@ -2,7 +2,7 @@
 this program dearly: which libraries it searches for, which font files it copies,
 and how it types the arrays it hands HarfBuzz.
 
-Both adjustments change how WeasyPrint gets there, never what it writes: the PDF
+The adjustments change how WeasyPrint gets there, never what it writes: the PDF
 bytes are the same with and without them (tests/render/test_engine.py).
 """
 

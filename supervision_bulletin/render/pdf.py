@@ -13,7 +13,6 @@ faces actually embedded are read back from the PDF and reported.
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import io
 import json
@@ -421,7 +420,7 @@ class PdfRenderer:
         first_page = 1
         for part in parts:
             if pdfs:
-                collect_the_layout_before()
+                heap.give_back()  # the layout before, held in reference cycles, goes before the next is made
             for data, pages in self._part_pdfs(part, document, first_page):
                 pdfs.append(data)
                 first_page += pages
@@ -441,13 +440,13 @@ class PdfRenderer:
                 # The window fits on one page, or its last page starts inside a row
                 # taller than a page: the rest of the table in one layout.
                 window = window.to_the_end()
-                continue
-            data, pages = written(laid_out.copy(laid_out.pages[:-1]), options)
-            yield data, pages
-            first_page += pages
-            window = window.from_row(restart)
+            else:
+                data, pages = written(laid_out.copy(laid_out.pages[:-1]), options)
+                yield data, pages
+                first_page += pages
+                window = window.from_row(restart)
             del laid_out
-            collect_the_layout_before()
+            heap.give_back()  # this window's layout goes before the next is made
 
     def _pdf_of(self, part: LayoutPart, document: OfficialDocument, first_page: int) -> tuple[bytes, int]:
         """The PDF of one part of ``document``, its first page numbered ``first_page``,
@@ -500,12 +499,6 @@ class PdfRenderer:
 def written(laid_out: Any, options: dict[str, Any]) -> tuple[bytes, int]:
     """The PDF of a WeasyPrint layout, and how many pages it has."""
     return laid_out.write_pdf(finisher=embolden_synthetic_bold, **options), len(laid_out.pages)
-
-
-def collect_the_layout_before() -> None:
-    """The layout before, held in reference cycles, goes before the next is made."""
-    gc.collect()
-    heap.trim()
 
 
 def row_at_the_top(pages: list[Any]) -> int | None:

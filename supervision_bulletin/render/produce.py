@@ -107,7 +107,7 @@ def collector_paused() -> Iterator[None]:
     Laying out a document allocates hundreds of thousands of style and box
     objects that live until it is written, and the collector would scan them
     again and again: a third of WeasyPrint's time. What they leave behind is
-    collected once, when the document is done (give_back_memory)."""
+    collected once, when the document is done (heap.give_back)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -177,7 +177,7 @@ def _make_in_worker(job: Job, formats: tuple[str, ...]) -> Made | str:
     try:
         return _made(job, formats)
     finally:
-        give_back_memory()
+        heap.give_back()
 
 
 def _made(job: Job, formats: tuple[str, ...]) -> Made | str:
@@ -187,15 +187,6 @@ def _made(job: Job, formats: tuple[str, ...]) -> Made | str:
         return produced.files, produced.faces, produced.findings  # the caller has the document already
     except Exception as error:  # returned as text: not every exception survives pickling
         return f"《{job.document.title}》未能生成：{error}"
-
-
-def give_back_memory() -> None:
-    """After a document: collect what its layout left in reference cycles and hand
-    the C heap's free pages back. Python's own pools keep what a long layout freed
-    around the few objects that outlive it (about 40 MB after the first long
-    document); the documents after it reuse that space rather than adding to it."""
-    gc.collect()
-    heap.trim()
 
 
 def cancel_pending(entries: list[tuple[Job, str | None, Produced | list[Future] | None]]) -> None:
@@ -250,7 +241,7 @@ class Producer:
         except Exception as error:
             raise RenderFailed(f"《{job.document.title}》未能生成：{error}") from error
         finally:
-            give_back_memory()
+            heap.give_back()
 
     def _forked_pool(self) -> ProcessPoolExecutor:
         """Worker processes forked from this one with the renderers set up.
