@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from supervision_bulletin.evaluate import CycleResult, Judgement, not_below
-from supervision_bulletin.model import Indicator, Inputs, Report, Rules
+from supervision_bulletin.model import Indicator, Inputs, Plan, Report, Rules
 from supervision_bulletin.periods import Period
 
 DONE, NOT_DONE = "完成", "未完成"
@@ -100,15 +100,16 @@ class UnitPoints:
     commended: tuple[Checkpoint, ...]
     criticised: tuple[Checkpoint, ...]
     total: float
-    rank: int = 0
+    rank: int = 0  # among its group: departments and streets (towns) are ranked apart
     unanswered: int = 0  # notices still unanswered past their deadline at the year end
+    group: str = ""  # "部门", "街道" …; "" when the plan has no street or town to set apart
 
 
 @dataclass(frozen=True)
 class YearAssessment:
     accounts: tuple[FinalAccount, ...]
     record: tuple[Checkpoint, ...]
-    units: tuple[UnitPoints, ...]  # ranked, best first; ties share a rank
+    units: tuple[UnitPoints, ...]  # group by group (departments first), best first; ties share a rank
     rules: Rules
     share_accounts: tuple[FinalAccount, ...] = ()  # each unit's own share (分解) at the year end
 
@@ -158,11 +159,15 @@ def competition_ranks(totals: list[float]) -> list[int]:
     return ranks
 
 
-def rank_units(points: list[UnitPoints]) -> tuple[UnitPoints, ...]:
-    """Best total first; equal totals keep the plan's order and share a rank."""
-    ordered = sorted(points, key=lambda p: -p.total)  # sorted() is stable
-    ranks = competition_ranks([p.total for p in ordered])
-    return tuple(dataclasses.replace(p, rank=rank) for p, rank in zip(ordered, ranks))
+def rank_units(points: list[UnitPoints], plan: Plan) -> tuple[UnitPoints, ...]:
+    """Group by group (departments, then streets and towns), best total first; equal
+    totals keep the plan's order and share a rank within their group."""
+    ranked: list[UnitPoints] = []
+    for group, names in plan.unit_groups([p.unit for p in points]):
+        own = sorted((p for p in points if p.unit in names), key=lambda p: -p.total)  # sorted() is stable
+        ranks = competition_ranks([p.total for p in own])
+        ranked += [dataclasses.replace(p, rank=rank, group=group) for p, rank in zip(own, ranks)]
+    return tuple(ranked)
 
 
 def assess_year(
@@ -178,14 +183,16 @@ def assess_year(
     everything = accounts + share_accounts
     judged = [u.name for u in inputs.plan.units if any(u.name in a.indicator.units for a in everything)]
     points = [unit_points(unit, everything, record, rules, unanswered.get(unit, 0)) for unit in judged]
-    return YearAssessment(accounts, record, rank_units(points), rules, share_accounts)
+    return YearAssessment(accounts, record, rank_units(points, inputs.plan), rules, share_accounts)
 
 
 def assessment_entries(assessment: YearAssessment) -> list[dict]:
-    """The ranking as plain data, for the manifest."""
+    """The ranking as plain data, for the manifest: rank is within group (部门, 街道 …;
+    null when the plan sets no street or town apart), as the account's table has it."""
     return [
         {
             "rank": u.rank,
+            "group": u.group or None,
             "unit": u.unit,
             "points": u.total,
             "exceeded": [a.indicator.id for a in u.exceeded],

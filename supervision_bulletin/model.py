@@ -196,6 +196,20 @@ class Plan:
         return next((unit.type for unit in self.units if unit.name == name), "")
 
     @property
+    def local_label(self) -> str:
+        """How documents name the plan's streets and towns together."""
+        kinds = [kind for kind in LOCAL_TYPES if any(unit.type == kind for unit in self.units)]
+        return "（".join(kinds) + "）" if len(kinds) == 2 else (kinds[0] if kinds else "街道")
+
+    def unit_groups(self, names: list[str]) -> list[tuple[str, list[str]]]:
+        """Departments, then streets and towns, as real bulletins set them apart (and
+        rank them apart); one unlabelled group when none of ``names`` is a street or town."""
+        local = [name for name in names if self.unit_type(name) in LOCAL_TYPES]
+        if not local:
+            return [("", names)]
+        return [("部门", [name for name in names if name not in local]), (self.local_label, local)]
+
+    @property
     def domains(self) -> tuple[str, ...]:
         """Domains in the order the plan first names them."""
         return tuple(dict.fromkeys(task.domain for task in self.tasks))

@@ -58,8 +58,24 @@ def test_points_per_unit(assessment):
     assert {u.unit: u.total for u in assessment.units} == pytest.approx(hc.EXPECTED_POINTS)
 
 
-def test_ranking_with_a_tie(assessment):
+def test_departments_and_streets_are_ranked_apart(assessment):
     assert [(u.unit, u.rank) for u in assessment.units] == hc.EXPECTED_RANKING
+    assert {u.unit: u.group for u in assessment.units} == hc.EXPECTED_GROUPS
+
+
+def as_departments(inputs):
+    """The hand campaign with 丙街道 made a department: one group, no street to set apart."""
+    units = tuple(dataclasses.replace(u, type="部门") if u.name == "丙街道" else u for u in inputs.plan.units)
+    return dataclasses.replace(inputs, plan=dataclasses.replace(inputs.plan, units=units))
+
+
+def test_one_group_when_no_street_is_judged(inputs, tmp_path_factory):
+    changed = as_departments(inputs)
+    units = assess_year(changed, *unrecorded_year(changed, tmp_path_factory)).units
+    # 丙街道 and 丁局 tie on 1.0 and share a rank; the next rank skips.
+    assert [(u.unit, u.rank, u.group) for u in units] == [
+        ("甲局", 1, ""), ("丙街道", 2, ""), ("丁局", 2, ""), ("乙局", 4, "")
+    ]
 
 
 def test_a_unit_without_indicators_is_not_ranked(assessment):
@@ -99,7 +115,8 @@ class TestRanks:
 
     def test_fractional_points_that_add_up_the_same_tie(self, inputs, tmp_path_factory):
         rules = dataclasses.replace(Rules(), points_commended=0.1, points_exceeded=0.3)
-        changed = dataclasses.replace(inputs, campaign=dataclasses.replace(inputs.campaign, rules=rules))
+        changed = as_departments(inputs)
+        changed = dataclasses.replace(changed, campaign=dataclasses.replace(changed.campaign, rules=rules))
         units = assess_year(changed, *unrecorded_year(changed, tmp_path_factory)).units
         # 丙街道 and 丁局: 0.3 each, still tied.
         assert [(u.unit, u.rank) for u in units][1:3] == [("丙街道", 2), ("丁局", 2)]

@@ -106,8 +106,8 @@ def test_the_year_manifest_carries_the_points(root, tmp_path, renderers):
     # The account is the fourth quarter's bulletin too: December's verdicts and notices.
     assert document["kind"] == "year_end_account" and document["criticised"] == ["乙局"]
     assert document["commended"] == ["甲局"] and notice["unit"] == "乙局"
-    assert [(e["unit"], e["rank"], e["points"]) for e in data["assessment"]] == [
-        (unit, rank, hc.EXPECTED_POINTS[unit]) for unit, rank in hc.EXPECTED_RANKING
+    assert [(e["unit"], e["group"], e["rank"], e["points"]) for e in data["assessment"]] == [
+        (unit, hc.EXPECTED_GROUPS[unit], rank, hc.EXPECTED_POINTS[unit]) for unit, rank in hc.EXPECTED_RANKING
     ]
 
 

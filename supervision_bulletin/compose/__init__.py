@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from supervision_bulletin import wording as w
 from supervision_bulletin.document import Attachment, Block, Colophon, Heading, OfficialDocument
-from supervision_bulletin.model import LOCAL_TYPES, Campaign, Plan
+from supervision_bulletin.model import Campaign
 from supervision_bulletin.periods import Period
 
 
@@ -58,21 +58,6 @@ def overall_assessment(good_share: float, severe_or_missing: int) -> str:
     if good_share >= 0.75:
         return "总体看，各项工作推进平稳，但仍有部分指标进度滞后，个别单位推进不力，需加大工作力度。"
     return "总体看，工作推进偏慢，滞后指标较多，各责任单位必须采取有力措施，加快追赶进度。"
-
-
-def local_label(plan: Plan) -> str:
-    """How a document names its streets and towns together."""
-    kinds = [kind for kind in LOCAL_TYPES if any(unit.type == kind for unit in plan.units)]
-    return "（".join(kinds) + "）" if len(kinds) == 2 else (kinds[0] if kinds else "街道")
-
-
-def unit_groups(plan: Plan, names: list[str]) -> list[tuple[str, list[str]]]:
-    """Departments, then streets and towns, as real bulletins set them apart; one
-    unlabelled group when the plan has no street or town among ``names``."""
-    local = [name for name in names if plan.unit_type(name) in LOCAL_TYPES]
-    if not local:
-        return [("", names)]
-    return [("部门", [name for name in names if name not in local]), (local_label(plan), local)]
 
 
 def attachments_labelled(*parts: tuple[str, tuple[Block, ...]]) -> tuple[Attachment, ...]:

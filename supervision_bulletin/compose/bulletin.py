@@ -14,7 +14,6 @@ from supervision_bulletin.compose import (
     standard_document,
     supervision_basis,
     supervision_method,
-    unit_groups,
 )
 from supervision_bulletin.compose.follow_up import follow_up_section
 from supervision_bulletin.compose.notice import Escalations, notices_paragraph
@@ -181,7 +180,7 @@ def units_with_evidence(
     if not units:
         return [Paragraph(none)]
     by_name = {u.unit: u for u in units}
-    groups = unit_groups(plan, list(by_name)) if plan is not None else [("", list(by_name))]
+    groups = plan.unit_groups(list(by_name)) if plan is not None else [("", list(by_name))]
     blocks: list[Block] = []
     index = 0
     for label, names in groups:

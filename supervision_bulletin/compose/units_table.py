@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from supervision_bulletin.compose import unit_groups
 from supervision_bulletin.document import Block, Heading, Table
 from supervision_bulletin.evaluate import (
     GOOD_STATUSES,
@@ -90,7 +89,7 @@ def units_attachment(result: CycleResult, follow: FollowUp | None) -> tuple[Bloc
     """One ranked table, or — when streets or towns are judged — departments and
     streets (towns) each in a table of their own, as real bulletins rank them."""
     lines = unit_lines(result, follow)
-    groups = unit_groups(result.plan, [line.unit.unit for line in lines])
+    groups = result.plan.unit_groups([line.unit.unit for line in lines])
     if len(groups) == 1:
         return (units_table(lines),)
     blocks: list[Block] = []

@@ -16,12 +16,11 @@ its manifest entry lists those units; the points go to the manifest's
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from supervision_bulletin import calendar
 from supervision_bulletin import wording as w
-from supervision_bulletin.assessment import Checkpoint, FinalAccount, UnitPoints, YearAssessment, competition_ranks
+from supervision_bulletin.assessment import Checkpoint, FinalAccount, UnitPoints, YearAssessment
 from supervision_bulletin.compose import (
     Issue,
     attachments_labelled,
@@ -29,7 +28,6 @@ from supervision_bulletin.compose import (
     standard_document,
     supervision_basis,
     supervision_method,
-    unit_groups,
 )
 from supervision_bulletin.compose.bulletin import commendations, criticisms, notices, with_follow_up
 from supervision_bulletin.compose.follow_up import follow_up_section
@@ -85,7 +83,7 @@ def compose_year_end_account(
         body=numbered_sections(opening(result), sections),
         attachments=attachments_labelled(
             (account_name, (account_table(result, assessment),)),
-            (points_name, points_attachment(result, assessment)),
+            (points_name, points_attachment(assessment)),
             *([(notices_name, (notices_table(follow),))] if follow and follow.notices else []),
         ),
         commended=tuple(u.unit for u in result.commended),
@@ -275,31 +273,44 @@ def points(assessment: YearAssessment, points_name: str) -> list[Block]:
     blocks: list[Block] = [rules_paragraph(assessment)]
     if not units:
         return blocks
-    top = [u for u in units if u.rank <= TOP_AND_BOTTOM and u.total > 0]
-    negative = [u for u in units if u.total < 0]
-    text = f"经计算，{len(units)}个责任单位中，"
-    if top:
-        text += f"得分居前的是{named_scores(top)}；"
-    text += f"得分为负的{len(negative)}个单位是{named_scores(negative)}。" if negative else "没有得分为负的单位。"
+    groups = list(dict.fromkeys(u.group for u in units))
+    if groups == [""]:
+        text = f"经计算，{len(units)}个责任单位中，{ranking_sentence(list(units), '单位', '；')}。"
+    else:
+        # Ranked apart, so each group is told apart: a department's rank is never
+        # read against a street's.
+        parts = [
+            f"{len(own)}个{group}中，{ranking_sentence(own, group, '，')}"
+            for group in groups
+            for own in [[u for u in units if u.group == group]]
+        ]
+        text = "经计算，" + "；".join(parts) + "。"
     blocks.append(Paragraph(text + f"各单位得分及名次详见附件2《{points_name}》。"))
     return blocks
+
+
+def ranking_sentence(units: list[UnitPoints], noun: str, separator: str) -> str:
+    """Who leads and who scores below zero, with their ranks, among ``units`` (one group)."""
+    top = [u for u in units if u.rank <= TOP_AND_BOTTOM and u.total > 0]
+    negative = [u for u in units if u.total < 0]
+    parts = [f"得分居前的是{named_scores(top)}"] if top else []
+    parts.append(f"得分为负的{len(negative)}个{noun}是{named_scores(negative)}" if negative else f"没有得分为负的{noun}")
+    return separator.join(parts)
 
 
 def named_scores(units: list[UnitPoints]) -> str:
     return "、".join(f"{u.unit}（第{u.rank}名，{signed(u.total)}分）" for u in units)
 
 
-def points_attachment(result: CycleResult, assessment: YearAssessment) -> tuple[Block, ...]:
-    """The ranking; departments and streets (towns) ranked each among their own."""
-    groups = unit_groups(result.plan, [u.unit for u in assessment.units])
-    if len(groups) == 1:
+def points_attachment(assessment: YearAssessment) -> tuple[Block, ...]:
+    """The ranking; departments and streets (towns) each ranked among their own."""
+    groups = list(dict.fromkeys(u.group for u in assessment.units))
+    if groups == [""] or not groups:
         return (points_table(list(assessment.units)),)
     blocks: list[Block] = []
-    for index, (label, names) in enumerate(groups, start=1):
-        own = [u for u in assessment.units if u.unit in names]
-        ranks = competition_ranks([u.total for u in own])
-        own = [dataclasses.replace(u, rank=rank) for u, rank in zip(own, ranks)]
-        blocks += [Heading(2, f"（{w.heading_numeral(index)}）{label}"), points_table(own)]
+    for index, group in enumerate(groups, start=1):
+        own = [u for u in assessment.units if u.group == group]
+        blocks += [Heading(2, f"（{w.heading_numeral(index)}）{group}"), points_table(own)]
     return tuple(blocks)
 
 

@@ -83,7 +83,9 @@ EXPECTED_POINTS = {
     "丙街道": 1.0,  # I5 beaten; I4 done (0)
     "丁局": 1.0,  # I6 beaten
 }
-EXPECTED_RANKING = [("甲局", 1), ("丙街道", 2), ("丁局", 2), ("乙局", 4)]
+# Departments and streets are ranked apart: 丙街道 leads its own group of one.
+EXPECTED_RANKING = [("甲局", 1), ("丁局", 2), ("乙局", 3), ("丙街道", 1)]
+EXPECTED_GROUPS = {"甲局": "部门", "丁局": "部门", "乙局": "部门", "丙街道": "街道"}
 
 
 def submitted(month: int, indicator: str) -> dt.date:

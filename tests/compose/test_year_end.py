@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 
@@ -71,10 +73,31 @@ def test_the_document_says_which_documents_count(hand):
 def test_names_the_best_and_the_negative_and_asks_for_explanations(hand):
     _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
     body = text(document.body)
-    assert "得分居前的是甲局（第1名，+2.5分）、丙街道（第2名，+1分）、丁局（第2名，+1分）" in body
-    assert "得分为负的1个单位是乙局（第4名，-2.5分）" in body
+    assert (
+        "经计算，3个部门中，得分居前的是甲局（第1名，+2.5分）、丁局（第2名，+1分），得分为负的1个部门是乙局"
+        "（第3名，-2.5分）；1个街道中，得分居前的是丙街道（第1名，+1分），没有得分为负的街道。"
+    ) in body
     # Monday 6 January 2025 + 10 working days.
     assert "乙局要认真分析未完成年度目标的原因，于2025年1月20日前" in body
+
+
+def test_the_body_cites_the_ranks_of_the_table(hand):
+    _, _, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    cited = dict(re.findall(r"([甲乙丙丁]\w*?)（第(\d+)名", text(document.body)))
+    tables = [b for b in document.attachments[1].blocks if isinstance(b, Table)]
+    ranked = {row[1]: row[0] for table in tables for row in table.rows}
+    assert cited and cited == {unit: ranked[unit] for unit in cited}
+
+
+def test_one_ranking_when_no_street_is_judged(hand):
+    units = tuple(dataclasses.replace(u, type="部门") if u.name == "丙街道" else u for u in hand.plan.units)
+    departments = dataclasses.replace(hand, plan=dataclasses.replace(hand.plan, units=units))
+    _, _, document = account(departments, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    body = text(document.body)
+    assert "得分居前的是甲局（第1名，+2.5分）、丙街道（第2名，+1分）、丁局（第2名，+1分）" in body
+    assert "得分为负的1个单位是乙局（第4名，-2.5分）" in body
+    (table,) = document.attachments[1].blocks
+    assert [(row[1], row[0]) for row in table.rows] == [("甲局", "1"), ("丙街道", "2"), ("丁局", "2"), ("乙局", "4")]
 
 
 def test_chart_and_unmet_targets_by_domain(hand):
