@@ -12,9 +12,10 @@ import sys
 
 
 def main() -> None:
-    if builds(sys.argv[1:]):
-        from supervision_bulletin.render.workers import start_render_server
+    from supervision_bulletin.render.workers import start_render_server, stop_on_signals
 
+    stop_on_signals()  # `kill` and a closed terminal stop a command as Ctrl-C does
+    if builds(sys.argv[1:]):
         start_render_server()
     from supervision_bulletin.cli import main as command_line
 

@@ -485,7 +485,8 @@ def serve_command(inputs_dir: Path, out_dir: Path, host: str, port: int, passwor
 # Ctrl-C: click would print its English "Aborted!" and exit 1, the code of bad
 # input. The wrapper sits around the group's invoke, which every command runs
 # through (from the `bulletin` script and from CliRunner alike); the staging
-# folder has already been dropped when the interrupt gets here.
+# folder has already been dropped when the interrupt gets here. SIGTERM and
+# SIGHUP arrive the same way, as workers.Stopped, from the entry points.
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
 _invoke_commands = main.invoke
 
@@ -493,13 +494,43 @@ _invoke_commands = main.invoke
 def _invoke_interruptible(ctx: click.Context):
     try:
         return _invoke_commands(ctx)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        _stop(ctx, interrupt)
+    except Exception as error:
+        # A library cleaning up after the interrupt may fail in its turn (openpyxl's
+        # write-only sheet, stopped inside lxml's writer, raises LxmlSyntaxError on
+        # the way out) and hide it: still an interrupt, not a crash.
+        interrupt = _interrupt_behind(error)
+        if interrupt is None:
+            raise
+        _stop(ctx, interrupt)
+
+
+def _interrupt_behind(error: BaseException) -> KeyboardInterrupt | None:
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__context__
+    return None
+
+
+def _stop(ctx: click.Context, interrupt: KeyboardInterrupt) -> None:
+    try:
         click.echo("\n已中断，已有的输出保持不变。", err=True)
-        ctx.exit(EXIT_INTERRUPTED)
+    except OSError:  # SIGHUP: the terminal is gone
+        pass
+    number = getattr(interrupt, "number", None)
+    ctx.exit(128 + number if number else EXIT_INTERRUPTED)
 
 
 main.invoke = _invoke_interruptible  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":  # python -m supervision_bulletin.cli
+    from supervision_bulletin.render.workers import stop_on_signals
+
+    stop_on_signals()
     main()

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from supervision_bulletin.record import CampaignRecord
 from tests.compose import hand_campaign as hc
 
@@ -76,18 +78,52 @@ def test_a_build_killed_alone_leaves_no_worker_or_render_server_running(tmp_path
     # SIGKILL (kill -9, the out-of-memory killer) to the build's own process only: its
     # workers and the render server must not wait for it for ever.
     root = hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))
-    victim = start_build(root, tmp_path / "outputs", "--no-cache")  # made by workers, not taken from the cache
+    victim = start_seen_with_workers(root, tmp_path / "outputs")  # made by workers, not taken from the cache
+    victim.kill()
+    victim.wait(timeout=60)
+    assert_session_ends(victim.pid)
+
+
+def assert_session_ends(session: int) -> None:
+    deadline = time.monotonic() + 20
+    while session_processes(session) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(session) == {}
+
+
+def start_seen_with_workers(root: Path, out: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """A build that has forked its render server's workers (and so loaded WeasyPrint there)."""
+    victim = subprocess.Popen(
+        [sys.executable, "-m", "supervision_bulletin.cli", "build", PERIOD, "--inputs", str(root), "--out", str(out),
+         "--quiet", "--no-cache"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), **(env or {})},
+    )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    helpers: list[int] = []
+    while time.monotonic() < deadline and victim.poll() is None:
         helpers = [pid for pid, command in session_processes(victim.pid).items()
                    if pid != victim.pid and "forkserver" in command]
-        if len(helpers) >= 3 or victim.poll() is not None:  # the server and two workers
+        if len(helpers) >= 3:
             break
         time.sleep(0.02)
     assert victim.poll() is None and len(helpers) >= 3, "the build ended before its workers were seen"
-    victim.kill()
-    victim.wait(timeout=60)
-    deadline = time.monotonic() + 20
-    while session_processes(victim.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert session_processes(victim.pid) == {}
+    return victim
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["kill", "terminal-closed"])
+def test_a_build_stopped_with_its_group_stops_cleanly_and_leaves_nothing(tmp_path, stop):
+    # `kill` (or systemd, or timeout) and a closed terminal signal every process of the
+    # build: it stops as on Ctrl-C, and its render server still removes its fonts folder.
+    root = hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    victim = start_seen_with_workers(root, tmp_path / "outputs", {"TMPDIR": str(scratch)})
+    os.killpg(victim.pid, stop)
+    _, errors = victim.communicate(timeout=60)
+    assert victim.returncode == 128 + stop
+    assert "已中断，已有的输出保持不变" in errors.decode() and "Traceback" not in errors.decode()
+    assert_session_ends(victim.pid)
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("weasyprint")] == []
+    assert not (tmp_path / "outputs" / PERIOD).exists()
+    assert CampaignRecord(root / "registry.sqlite").documents() == []

@@ -22,7 +22,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import signal
 import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,7 +40,13 @@ from supervision_bulletin.document import (
 )
 from supervision_bulletin.render import Renderers, file_names
 from supervision_bulletin.render.cache import RenderCache
-from supervision_bulletin.render.workers import end_with, interrupts_held, start_render_server, worker_count
+from supervision_bulletin.render.workers import (
+    end_with,
+    ignore_stop_signals,
+    interrupts_held,
+    start_render_server,
+    worker_count,
+)
 from supervision_bulletin.verify import Finding, verify_file
 from supervision_bulletin.write import FORMATS
 
@@ -155,9 +160,7 @@ def _adopt(renderers: Renderers, build: int) -> None:
     global _worker_renderers  # noqa: PLW0603 - the one per-process state, set once at the worker's start
     _worker_renderers = renderers
     end_with(build)  # a build killed outright leaves no worker behind
-    # Ctrl-C at the terminal reaches every process of the build: the build stops the
-    # workers itself, and a worker's own KeyboardInterrupt would only print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_stop_signals()  # Ctrl-C at the terminal reaches every process of the build: the build stops them
 
 
 def _adopt_served(templates: Path, fingerprint: str, build: int) -> None:

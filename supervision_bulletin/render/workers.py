@@ -19,6 +19,10 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, TypeVar
 
 JOBS_VARIABLE = "BULLETIN_JOBS"  # worker processes; 1 renders in the build's own process
+# What stops a build: Ctrl-C, `kill` (SIGTERM, also what systemd and `timeout` send)
+# and the terminal closing (SIGHUP). Each reaches every process of the build's
+# group; the build alone acts on it, its workers and the render server ignore it.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 SERVER_MODULE = "supervision_bulletin.render.server"
 Result = TypeVar("Result")
 # The processes that started the render server: multiprocessing keeps one fork
@@ -107,33 +111,70 @@ def _alive(pid: int) -> bool:
     return True
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, acted on as Ctrl-C is: the build cancels what has not
+    started, lets its workers finish what they hold and leaves the outputs as they were."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(signal.Signals(number).name)
+        self.number = number
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP raise Stopped here, where nothing else has claimed them.
+
+    Left to their default they would end this process at once: the render server
+    and the workers, which ignore them, would end only after it, without a word,
+    and the server by its lifeline, too late to remove WeasyPrint's copy of the
+    fonts (30 MB in /tmp) for some of them. A signal already ignored (`nohup`) stays ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in STOP_SIGNALS:
+        if number != signal.SIGINT and signal.getsignal(number) == signal.SIG_DFL:
+            signal.signal(number, _raise_stopped)
+
+
+def _raise_stopped(number: int, frame: object) -> None:
+    raise Stopped(number)
+
+
+def ignore_stop_signals() -> None:
+    """For a worker: the build stops it (see STOP_SIGNALS); its own KeyboardInterrupt
+    would only print a traceback."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
 @contextlib.contextmanager
 def interrupts_ignored() -> Iterator[None]:
-    """Ctrl-C (SIGINT) ignored while the block starts processes: they start ignoring
-    it, before they could print a KeyboardInterrupt of their own. Only the main
-    thread hears signals and may set their handling; elsewhere nothing changes."""
+    """The stop signals (Ctrl-C and the others of STOP_SIGNALS) ignored while the block
+    starts processes: they start ignoring them, before they could print a
+    KeyboardInterrupt of their own. Only the main thread hears signals and may set
+    their handling; elsewhere nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
-    """Ctrl-C (SIGINT) held back until the block is done, then acted on as it would
+    """The stop signals held back until the block is done, then acted on as they would
     have been. Only the main thread hears signals: elsewhere there is nothing to hold."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     arrived: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: arrived.append(number))
+    previous = {number: signal.signal(number, lambda number, frame: arrived.append(number)) for number in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         if arrived:
-            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(arrived[0])

@@ -34,6 +34,32 @@ def test_processes_started_while_ctrl_c_is_ignored_inherit_that_and_the_build_do
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_a_sigterm_while_the_workers_start_is_held_and_ignored_alike(restore_signals):
+    workers.stop_on_signals()
+    with pytest.raises(workers.Stopped) as stopped:
+        with interrupts_held():
+            signal.raise_signal(signal.SIGTERM)
+    assert stopped.value.number == signal.SIGTERM
+    with interrupts_ignored():
+        assert {signal.getsignal(n) for n in workers.STOP_SIGNALS} == {signal.SIG_IGN}
+        signal.raise_signal(signal.SIGHUP)  # nothing happens
+
+
+def test_a_signal_already_ignored_stays_ignored(restore_signals):
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it
+    workers.stop_on_signals()
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+
+
+@pytest.fixture
+def restore_signals():
+    saved = {number: signal.getsignal(number) for number in workers.STOP_SIGNALS}
+    yield
+    for number, handler in saved.items():
+        signal.signal(number, handler)
+
+
 def _imports_tabnanny() -> tuple[int, bool]:
     import tabnanny  # noqa: F401 - any module the caller has not loaded
 
