@@ -500,10 +500,10 @@ def _invoke_interruptible(ctx: click.Context):
         # A library cleaning up after the interrupt may fail in its turn (openpyxl's
         # write-only sheet, stopped inside lxml's writer, raises LxmlSyntaxError on
         # the way out) and hide it: still an interrupt, not a crash.
-        interrupt = _interrupt_behind(error)
-        if interrupt is None:
+        behind = _interrupt_behind(error)
+        if behind is None:
             raise
-        _stop(ctx, interrupt)
+        _stop(ctx, behind)
 
 
 def _interrupt_behind(error: BaseException) -> KeyboardInterrupt | None:

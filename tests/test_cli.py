@@ -36,7 +36,7 @@ def test_an_error_raised_while_a_library_cleans_up_after_the_stop_is_still_the_s
         try:
             raise Stopped(signal.SIGTERM)
         except KeyboardInterrupt:
-            raise ValueError("not in an element")  # as lxml's writer, stopped half-way, does
+            raise ValueError("not in an element")  # noqa: B904 - as lxml's writer, stopped half-way, does
     code, output = stopped_by(monkeypatch, invoke)
     assert (code, output.strip()) == (143, "已中断，已有的输出保持不变。")
 

@@ -78,10 +78,18 @@ def test_a_build_killed_alone_leaves_no_worker_or_render_server_running(tmp_path
     # SIGKILL (kill -9, the out-of-memory killer) to the build's own process only: its
     # workers and the render server must not wait for it for ever.
     root = hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))
-    victim = start_seen_with_workers(root, tmp_path / "outputs")  # made by workers, not taken from the cache
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    victim = start_seen_with_workers(root, tmp_path / "outputs", {"TMPDIR": str(scratch)})  # not from the cache
     victim.kill()
     victim.wait(timeout=60)
     assert_session_ends(victim.pid)
+    assert weasyprint_folders(scratch) == []
+
+
+def weasyprint_folders(scratch: Path) -> list[str]:
+    """WeasyPrint's temporary folders (it copies @font-face files into one unless they are registered in place)."""
+    return [p.name for p in scratch.iterdir() if p.name.startswith("weasyprint")]
 
 
 def assert_session_ends(session: int) -> None:
@@ -114,7 +122,7 @@ def start_seen_with_workers(root: Path, out: Path, env: dict[str, str] | None = 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["kill", "terminal-closed"])
 def test_a_build_stopped_with_its_group_stops_cleanly_and_leaves_nothing(tmp_path, stop):
     # `kill` (or systemd, or timeout) and a closed terminal signal every process of the
-    # build: it stops as on Ctrl-C, and its render server still removes its fonts folder.
+    # build: it stops as on Ctrl-C, with the status of the signal.
     root = hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -124,6 +132,20 @@ def test_a_build_stopped_with_its_group_stops_cleanly_and_leaves_nothing(tmp_pat
     assert victim.returncode == 128 + stop
     assert "已中断，已有的输出保持不变" in errors.decode() and "Traceback" not in errors.decode()
     assert_session_ends(victim.pid)
-    assert [p.name for p in scratch.iterdir() if p.name.startswith("weasyprint")] == []
+    assert weasyprint_folders(scratch) == []
     assert not (tmp_path / "outputs" / PERIOD).exists()
     assert CampaignRecord(root / "registry.sqlite").documents() == []
+
+
+def test_a_build_killed_outright_with_its_group_leaves_no_fonts_folder(tmp_path):
+    # kill -9 to every process (docker kill, a service stopped by force): nobody can
+    # clean up, so nothing must need it. WeasyPrint's copies of the @font-face files
+    # (30 MB) used to stay in the temporary folder.
+    root = hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    victim = start_seen_with_workers(root, tmp_path / "outputs", {"TMPDIR": str(scratch)})
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=60)
+    assert_session_ends(victim.pid)
+    assert weasyprint_folders(scratch) == []

@@ -1,6 +1,7 @@
 """WeasyPrint, imported once and adjusted where its general-purpose choices cost
-this program dearly: which libraries it searches for, which font files it copies,
-and how it types the arrays it hands HarfBuzz.
+this program dearly: which libraries it searches for, which font files it copies
+(into memory for each PDF, and to a temporary folder for each @font-face rule), and
+how it types the arrays it hands HarfBuzz.
 
 The adjustments change how WeasyPrint gets there, never what it writes: the PDF
 bytes are the same with and without them (tests/render/test_engine.py).
@@ -39,6 +40,7 @@ def import_weasyprint() -> None:
     import weasyprint  # noqa: F401
 
     _read_fonts_in_place()
+    _font_faces_in_place()
     _arrays_typed_once()
 
 
@@ -99,6 +101,76 @@ def _lent_face_data(hb_face):
         return None if data == ffi.NULL else ffi.buffer(data, length[0])
     finally:
         harfbuzz.hb_blob_destroy(blob)  # the face keeps its own reference to the blob
+
+
+def _font_faces_in_place() -> None:
+    """Register a local font file named by an @font-face rule where it lies.
+
+    For each rule WeasyPrint reads the file and writes a copy into a temporary
+    folder of its own (the print stylesheet's five faces: 30 MB a process, on
+    every build), for fontconfig to scan under the rule's family. It removes the
+    folder when the font configuration is collected, so a process that cannot
+    clean up (killed outright) leaves the 30 MB behind. A plain rule (a family
+    and a local TrueType or OpenType file, no style, weight, features or range:
+    the rules fonts.font_face_css writes) is registered here in place, with the
+    same fontconfig rule WeasyPrint writes for its copy; any other goes WeasyPrint's way."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(FontConfiguration, "faces_in_place", False):
+        return
+    add_font_face = FontConfiguration.add_font_face
+
+    def add_in_place(self, rule_descriptors, url_fetcher):
+        path = _plain_local_font(rule_descriptors)
+        if path is None or not _register_in_place(self, path, rule_descriptors["font_family"]):
+            return add_font_face(self, rule_descriptors, url_fetcher)
+        return None
+
+    FontConfiguration.add_font_face = add_in_place
+    FontConfiguration.faces_in_place = True
+
+
+def _plain_local_font(rule_descriptors) -> str | None:
+    """The file of a rule that names only a family and one local font file, else None."""
+    from urllib.parse import unquote, urlsplit
+
+    if set(rule_descriptors) != {"font_family", "src"} or len(rule_descriptors["src"]) != 1:
+        return None
+    kind, url = rule_descriptors["src"][0]
+    parts = urlsplit(url or "")
+    if kind != "external" or parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = unquote(parts.path)
+    try:
+        with open(path, "rb") as font:
+            signature = font.read(4)
+    except OSError:
+        return None
+    # TrueType, OpenType (CFF) and a font collection: what fontconfig scans as it is
+    # (WeasyPrint decodes WOFF into its copy first).
+    return path if signature in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf") else None
+
+
+def _register_in_place(configuration, path: str, family: str) -> bool:
+    """fontconfig told to scan ``path`` under ``family`` first, as WeasyPrint's own
+    rule for its copy does; whether fontconfig took the file."""
+    from xml.etree.ElementTree import Element, SubElement, tostring
+
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+
+    root = Element("fontconfig")
+    match = SubElement(root, "match", target="scan")
+    test = SubElement(match, "test", name="file", compare="eq")
+    SubElement(test, "string").text = path
+    # Prepended, as WeasyPrint does: replacing the family breaks Pango (Kozea/WeasyPrint#2510).
+    edit = SubElement(match, "edit", name="family", mode="prepend")
+    SubElement(edit, "string").text = family
+    xml = b'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n' + tostring(root, "utf-8")
+    fontconfig.FcConfigParseAndLoadFromMemory(configuration._config, xml, True)
+    if not fontconfig.FcConfigAppFontAddFile(configuration._config, path.encode()):
+        return False
+    pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", configuration.font_map))
+    return True
 
 
 _SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
