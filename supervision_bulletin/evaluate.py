@@ -38,6 +38,11 @@ class Judgement:
     report: Report | None
     benchmark: float | None  # the value due by now (累计) or the target (水平)
     previous_status: str | None = None  # at the end of the previous period of the same kind
+    # How many cut-offs of its class in a row, this one the last, found it 滞后 or
+    # 严重滞后, and how many months apart the months they judged lie (1, or 3 for a
+    # bulletin or an indicator reported quarterly): "连续三个月滞后".
+    lag_run: int = 0
+    months_apart: int = 1
 
     @property
     def value(self) -> float | None:
@@ -214,9 +219,10 @@ def judge(indicator: Indicator, month: int, step: int, known: KnownReports, rule
     for cutoff, at in judged_months(indicator, month, step):
         previous = judgement.status if judgement else None
         report = known.report(indicator, at, known.as_of(cutoff))
-        judgement = Judgement(
-            indicator, at, status_of(indicator, report, at, previous, rules), report, benchmark(indicator, at), previous
-        )
+        status = status_of(indicator, report, at, previous, rules)
+        run = (judgement.lag_run if judgement else 0) + 1 if status in LAG_STATUSES else 0
+        apart = at - judgement.month if judgement else step
+        judgement = Judgement(indicator, at, status, report, benchmark(indicator, at), previous, run, apart)
     return judgement
 
 

@@ -147,10 +147,13 @@ def reported_problem(judgement: Judgement, limit: int = 60) -> str:
     return first
 
 
-def lagging_twice(period_kind: str) -> str:
-    """The same indicator behind at this cut-off and the previous one of its class:
-    a month for monthly reports, a quarter for every bulletin (H1 and the year too)."""
-    return "连续两个月滞后" if period_kind == "month" else "连续两个季度滞后"
+def lagging_run(judgement: Judgement) -> str:
+    """连续两个月滞后, 连续三个季度滞后 …: how long the indicator has been behind, counted
+    in the cut-offs of its class (months for monthly reports, quarters for bulletins and
+    for an indicator reported quarterly)."""
+    unit = "个月" if judgement.months_apart == 1 else "个季度"
+    count = "两" if judgement.lag_run == 2 else heading_numeral(judgement.lag_run)
+    return f"连续{count}{unit}滞后"
 
 
 def days_late(submission: Submission) -> str:

@@ -1,7 +1,9 @@
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from supervision_bulletin import wording as w
 from supervision_bulletin.evaluate import (
     AHEAD,
     COMPLETED,
@@ -10,8 +12,10 @@ from supervision_bulletin.evaluate import (
     ON_SCHEDULE,
     SEVERELY_LAGGING,
     Judgement,
+    KnownReports,
     Submission,
     benchmark,
+    judge,
     status_of,
     unit_verdict,
 )
@@ -152,3 +156,39 @@ class TestUnitVerdict:
     def test_lagging_once_is_neither(self):
         assert unit_verdict((judgement(LAGGING, previous=ON_SCHEDULE),), (submission(),))[0] is None
 
+
+
+class TestLagRun:
+    """How long an indicator has been behind, for 连续三个月滞后 and the like."""
+
+    @staticmethod
+    def judged(values: dict[int, float], month: int, step: int, **kinds) -> Judgement:
+        item = dataclasses.replace(indicator(), **kinds)
+        reports = tuple(report(value, month=m, submitted=None) for m, value in values.items())
+        judgement = judge(item, month, step, KnownReports.of(reports, lambda m: dt.date(2024, 1, 31)), RULES)
+        assert judgement is not None
+        return judgement
+
+    # 120 a year: 10 a month is on schedule, 5 below it 滞后 (under 10 % of the target).
+    BEHIND = 5
+
+    def values(self, behind: set[int]) -> dict[int, float]:
+        return {m: 10 * m - (self.BEHIND if m in behind else 0) for m in range(1, 13)}
+
+    def test_months_in_a_row_for_a_monthly_report(self):
+        judgement = self.judged(self.values({6, 7, 8, 9}), 9, 1)
+        assert (judgement.status, judgement.lag_run, judgement.months_apart) == (LAGGING, 4, 1)
+        assert w.lagging_run(judgement) == "连续四个月滞后"
+
+    def test_a_month_on_schedule_ends_the_run(self):
+        judgement = self.judged(self.values({6, 8, 9}), 9, 1)
+        assert (judgement.lag_run, w.lagging_run(judgement)) == (2, "连续两个月滞后")
+
+    def test_quarters_for_a_bulletin(self):
+        judgement = self.judged(self.values({3, 6, 9}), 9, 3)
+        assert (judgement.lag_run, w.lagging_run(judgement)) == (3, "连续三个季度滞后")
+
+    def test_quarters_for_an_indicator_reported_quarterly_in_a_monthly_report(self):
+        judgement = self.judged(self.values({6, 9}), 11, 1, report_every="quarter")
+        assert (judgement.month, judgement.lag_run) == (9, 2)
+        assert w.lagging_run(judgement) == "连续两个季度滞后"  # not 两个月: June and September

@@ -39,7 +39,6 @@ from supervision_bulletin.evaluate import (
 )
 from supervision_bulletin.follow_up import FollowUp
 from supervision_bulletin.model import Plan
-from supervision_bulletin.periods import Period
 
 
 def compose_quarterly_bulletin(
@@ -152,7 +151,6 @@ def problem_quote(judgement: Judgement) -> str:
 def commendations(result: CycleResult) -> list[Block]:
     return units_with_evidence(
         result.commended,
-        result.period,
         verdict="措施扎实、成效明显，所负责指标均达到序时进度或目标要求，且按时报送进展情况，予以通报表扬。",
         none="本期没有全部指标达到序时进度且按时报送、成效突出的单位。",
         practices=True,
@@ -163,7 +161,6 @@ def commendations(result: CycleResult) -> list[Block]:
 def criticisms(result: CycleResult) -> list[Block]:
     return units_with_evidence(
         result.criticised,
-        result.period,
         verdict="行动迟缓、推进不力，存在指标严重滞后、未按要求报送、连续滞后或督办事项逾期未反馈等问题，予以通报批评。",
         none="本期没有指标严重滞后、未报送或连续滞后的单位。",
         plan=result.plan,
@@ -171,7 +168,7 @@ def criticisms(result: CycleResult) -> list[Block]:
 
 
 def units_with_evidence(
-    units: tuple[UnitResult, ...], period: Period, verdict: str, none: str, practices: bool = False,
+    units: tuple[UnitResult, ...], verdict: str, none: str, practices: bool = False,
     plan: Plan | None = None,
 ) -> list[Block]:
     """The verdict on the units by name, then each unit with the figures behind it and,
@@ -190,7 +187,7 @@ def units_with_evidence(
         blocks.append(Paragraph(f"{label}中，{who}{verdict}" if label else f"{who}{verdict}"))
         for name in names:
             index += 1
-            text = unit_evidence(by_name[name], period) + "。"
+            text = unit_evidence(by_name[name]) + "。"
             if practices:
                 text += practice_sentence(by_name[name])
             blocks.append(Paragraph(text, lead=f"{index}.{name}。"))
@@ -218,13 +215,13 @@ def notices(result: CycleResult, escalated: Escalations, issue: Issue) -> list[B
     return [paragraph] if paragraph else []
 
 
-def unit_evidence(unit: UnitResult, period: Period) -> str:
+def unit_evidence(unit: UnitResult) -> str:
     """The figures behind a unit's commendation or criticism, one clause each."""
     clauses = []
     for judgement in unit.evidence:
         clause = w.evidence(judgement)
         if judgement.lagging_twice:
-            clause += f"，{w.lagging_twice(period.kind)}"
+            clause += f"，{w.lagging_run(judgement)}"
         elif judgement.status == SEVERELY_LAGGING and judgement.indicator.type != "定性":
             clause += f"，{judgement.status}"
         clauses.append(clause)

@@ -163,7 +163,7 @@ def lag_item(judgement: Judgement) -> str:
     if judgement.indicator.type == "累计" and judgement.report and judgement.benchmark_share is not None:
         text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
     if judgement.lagging_twice:
-        text += f"，{w.lagging_twice('month')}"
+        text += f"，{w.lagging_run(judgement)}"
     elif judgement.indicator.is_share and judgement.status != NOT_REPORTED:
         text += f"，属{judgement.status}"  # shares of every status share one list
     text += f"。责任单位：{'、'.join(judgement.indicator.units)}。"

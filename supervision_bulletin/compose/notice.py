@@ -203,12 +203,12 @@ def lagging(unit: UnitResult) -> list[Judgement]:
     return sorted(behind, key=lambda j: SEVERITY.get(j.status, 2))
 
 
-def judgement_item(judgement: Judgement, period_kind: str) -> str:
+def judgement_item(judgement: Judgement) -> str:
     text = w.evidence(judgement)
     if judgement.indicator.type == "累计" and judgement.benchmark_share is not None and judgement.report:
         text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
     if judgement.lagging_twice:
-        text += f"，{w.lagging_twice(period_kind)}"
+        text += f"，{w.lagging_run(judgement)}"
     elif judgement.status != NOT_REPORTED:
         text += f"，属{judgement.status}"
     return text + "。"
@@ -233,7 +233,7 @@ def submission_item(submissions: Sequence[Submission], result: CycleResult) -> s
 
 
 def problem_items(unit: UnitResult, result: CycleResult) -> list[Block]:
-    items = [judgement_item(j, result.period.kind) for j in lagging(unit)]
+    items = [judgement_item(j) for j in lagging(unit)]
     late: Sequence[Submission] = unit.late_or_missing
     # A missing report already shows as 未报送 above; list it again only when
     # it belongs to an earlier month of the period (a quarter has three).
