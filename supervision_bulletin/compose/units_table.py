@@ -5,8 +5,11 @@ the previous bulletin (on time, late, missing) and its notices still open, then
 a mark as 督查 systems show it (亮灯):
 - 绿: every indicator on schedule or better and no report late or missing;
 - 黄: something to catch up — an indicator 滞后, or a report late;
-- 红: an indicator 严重滞后, a report missing, or a notice left unanswered past
-  its deadline.
+- 红: an indicator 严重滞后 or unreported at the cut-off, a month's report never
+  sent, a notice left unanswered past its deadline, or criticised in this very
+  bulletin (a criticised unit under a yellow light would read as two verdicts).
+The 月报逾期 column counts the reports sent late and those never sent (项次),
+as the bulletin's text names them.
 Ranked green to red, and within a colour by the share of indicators on track.
 """
 
@@ -38,13 +41,15 @@ class UnitLine:
     lagging: int
     severe: int
     missing: int
-    late_reports: int
+    late_reports: int  # sent late or never sent
     open_notices: int
     overdue_notices: int
+    reports_never_sent: int = 0
 
     @property
     def mark(self) -> str:
-        if self.severe or self.missing or self.overdue_notices:
+        if self.severe or self.missing or self.reports_never_sent or self.overdue_notices \
+                or self.unit.verdict == "criticised":
             return RED
         if self.lagging or self.late_reports:
             return YELLOW
@@ -66,9 +71,10 @@ def unit_lines(result: CycleResult, follow: FollowUp | None) -> list[UnitLine]:
             lagging=statuses.count(LAGGING),
             severe=statuses.count(SEVERELY_LAGGING),
             missing=statuses.count(NOT_REPORTED),
-            late_reports=sum(1 for s in unit.submissions if s.late),
+            late_reports=len(unit.late_or_missing),
             open_notices=sum(1 for n in notices if n.state != CLOSED),
             overdue_notices=sum(1 for n in notices if n.state == OVERDUE),
+            reports_never_sent=sum(1 for s in unit.submissions if s.missing),
         ))
     order = {GREEN: 0, YELLOW: 1, RED: 2}
     return sorted(lines, key=lambda line: (order[line.mark], -line.share_on_track))  # stable: plan order on ties
