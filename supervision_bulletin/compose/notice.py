@@ -100,7 +100,7 @@ def compose_notice(
     body.append(Heading(1, "一、存在的主要问题"))
     body.extend(problem_items(unit, result))
     body.append(Heading(1, "二、整改要求"))
-    body.extend(requirements(result, issue.date, escalated))
+    body.extend(requirements(result, unit, issue.date, escalated))
     if campaign.contact is not None:
         body.append(Paragraph(f"联系人：{campaign.contact.name}，联系电话：{campaign.contact.phone}。"))
     body.append(Paragraph("特此通知。"))
@@ -179,7 +179,7 @@ def opening(result: CycleResult, unit: UnitResult, earlier: str | None, source: 
         assert previous is not None  # escalation needs a previous bulletin
         text += (
             f"你单位在{previous.chinese}督查中已被通报批评，{campaign.issuer}已下发督办通知（{earlier}），"
-            "本期督查仍存在上述问题，现实行升级督办。"
+            "本期督查又被通报批评，现实行升级督办。"
         )
     return Paragraph(text + "现将有关事项通知如下。")
 
@@ -195,6 +195,17 @@ def problem_kinds(unit: UnitResult) -> list[str]:
     if unit.overdue:
         kinds.append("督办事项逾期未反馈")
     return kinds or ["进度滞后"]
+
+
+def first_requirement(unit: UnitResult) -> str:
+    """What to put right first, fitted to what the criticism rests on: catching up
+    means nothing to a unit criticised only for reports it did not send."""
+    if any(j.status in LAG_STATUSES for j in unit.evidence):
+        return ("认真分析问题原因，逐项制定切实可行的整改措施，明确责任领导、责任人和完成时限，"
+                "倒排工期、挂图作战，确保滞后指标尽快赶上序时进度。")
+    if any(j.status == NOT_REPORTED for j in unit.evidence):
+        return "认真分析未按要求报送进展情况的原因，立即补报所缺进展情况和佐证材料，明确专人负责月报报送。"
+    return "认真分析问题原因，逐项制定切实可行的整改措施，明确责任领导、责任人和完成时限，确保整改到位。"
 
 
 def lagging(unit: UnitResult) -> list[Judgement]:
@@ -244,15 +255,11 @@ def problem_items(unit: UnitResult, result: CycleResult) -> list[Block]:
     return [Paragraph(text, lead=f"{index}.") for index, text in enumerate(items, start=1)]
 
 
-def requirements(result: CycleResult, issued: dt.date, escalated: bool) -> list[Block]:
+def requirements(result: CycleResult, unit: UnitResult, issued: dt.date, escalated: bool) -> list[Block]:
     campaign = result.campaign
     deadline = w.chinese_date(calendar.answer_deadline(campaign, issued))
     blocks: list[Block] = [
-        Paragraph(
-            "认真分析问题原因，逐项制定切实可行的整改措施，明确责任领导、责任人和完成时限，"
-            "倒排工期、挂图作战，确保滞后指标尽快赶上序时进度。",
-            lead="1.",
-        ),
+        Paragraph(first_requirement(unit), lead="1."),
         Paragraph(
             f"严格按照要求于每月{campaign.report_due_day}日前报送上月进展情况，做到数据真实、准确、完整，不得迟报、漏报。",
             lead="2.",

@@ -10,9 +10,9 @@ import pytest
 from supervision_bulletin import calendar
 from supervision_bulletin.build import Context, compose_documents
 from supervision_bulletin.compose import Issue
-from supervision_bulletin.compose.notice import notice_title, submission_item
-from supervision_bulletin.evaluate import Submission
-from supervision_bulletin.model import Rules
+from supervision_bulletin.compose.notice import first_requirement, notice_title, submission_item
+from supervision_bulletin.evaluate import NOT_REPORTED, SEVERELY_LAGGING, Judgement, Submission, UnitResult
+from supervision_bulletin.model import Indicator, Rules
 from tests.judged import judged
 from tests.render.test_cross_format import assert_same_words
 
@@ -84,7 +84,8 @@ class TestNotices:
         main, notice = documents(hand, "2024-H1", dt.date(2024, 7, 8), escalated={"乙局": "东湖督〔2024〕2号"})
         assert "升级督办" in notice.title and notice.escalated
         text = text_of(notice)
-        assert "你单位在2024年第一季度督查中已被通报批评，东湖区人民政府督查室已下发督办通知（东湖督〔2024〕2号）" in text
+        assert "你单位在2024年第一季度督查中已被通报批评，东湖区人民政府督查室已下发督办通知（东湖督〔2024〕2号），" \
+               "本期督查又被通报批评，现实行升级督办。" in text
         assert "请你单位主要负责同志于2024年7月22日前当面向东湖区人民政府督查室说明情况" in text
         # … and the summary says so.
         assert "其中，乙局连续两个季度被通报批评并下发督办通知，实行升级督办，其主要负责同志须于2024年7月22日前当面" in text_of(main)
@@ -115,3 +116,24 @@ class TestNotices:
         result = judged(hand, "2024-Q1")
         docs = compose_documents(hand, result, lambda kind, unit, title: Issue(None, dt.date(2024, 4, 8), draft=True))
         assert all(d.number is None and d.draft for d in docs)
+
+
+class TestFirstRequirement:
+    """What the notice asks first fits what the criticism rests on."""
+
+    @staticmethod
+    def unit(*statuses, overdue=()):
+        item = Indicator("1-1", "1", "测试指标", "个", 120.0, ">=", "累计", ("甲局",))
+        evidence = tuple(Judgement(item, 6, status, None, 60.0) for status in statuses)
+        return UnitResult("甲局", evidence, (), "criticised", evidence, overdue)
+
+    def test_behind_schedule_is_asked_to_catch_up(self):
+        assert "赶上序时进度" in first_requirement(self.unit(SEVERELY_LAGGING, NOT_REPORTED))
+
+    def test_reports_not_sent_are_asked_for(self):
+        text = first_requirement(self.unit(NOT_REPORTED))
+        assert "立即补报" in text and "序时进度" not in text
+
+    def test_an_unanswered_notice_alone_is_asked_to_be_put_right(self):
+        text = first_requirement(self.unit(overdue=("东湖督〔2024〕2号",)))
+        assert "确保整改到位" in text and "序时进度" not in text and "补报" not in text
