@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from supervision_bulletin import wording as w
 from supervision_bulletin.compose import (
@@ -16,7 +17,7 @@ from supervision_bulletin.compose import (
     supervision_method,
 )
 from supervision_bulletin.compose.follow_up import follow_up_section
-from supervision_bulletin.compose.notice import Escalations, notices_paragraph
+from supervision_bulletin.compose.notice import Escalations, notices_paragraph, problem_kinds
 from supervision_bulletin.compose.units_table import marks_sentence, units_attachment
 from supervision_bulletin.document import (
     Block,
@@ -161,15 +162,22 @@ def commendations(result: CycleResult) -> list[Block]:
 def criticisms(result: CycleResult) -> list[Block]:
     return units_with_evidence(
         result.criticised,
-        verdict="行动迟缓、推进不力，存在指标严重滞后、未按要求报送、连续滞后或督办事项逾期未反馈等问题，予以通报批评。",
+        verdict=criticism_verdict,
         none="本期没有指标严重滞后、未报送或连续滞后的单位。",
         plan=result.plan,
     )
 
 
+def criticism_verdict(units: list[UnitResult]) -> str:
+    """The grounds the named units were criticised on, those only: a unit criticised for
+    one indicator 严重滞后 is not charged with reports it sent or notices it answered."""
+    kinds = list(dict.fromkeys(kind for unit in units for kind in problem_kinds(unit)))
+    return f"行动迟缓、推进不力，存在{'、'.join(kinds)}{'等' if len(kinds) > 1 else ''}问题，予以通报批评。"
+
+
 def units_with_evidence(
-    units: tuple[UnitResult, ...], verdict: str, none: str, practices: bool = False,
-    plan: Plan | None = None,
+    units: tuple[UnitResult, ...], verdict: str | Callable[[list[UnitResult]], str], none: str,
+    practices: bool = False, plan: Plan | None = None,
 ) -> list[Block]:
     """The verdict on the units by name, then each unit with the figures behind it and,
     for a commendation, what it did (its own 进展情况, quoted as its 做法). Departments
@@ -184,7 +192,8 @@ def units_with_evidence(
         if not names:
             continue
         who = f"{'、'.join(names)}等{len(names)}个单位" if len(names) > 1 else names[0]
-        blocks.append(Paragraph(f"{label}中，{who}{verdict}" if label else f"{who}{verdict}"))
+        said = verdict if isinstance(verdict, str) else verdict([by_name[name] for name in names])
+        blocks.append(Paragraph(f"{label}中，{who}{said}" if label else f"{who}{said}"))
         for name in names:
             index += 1
             text = unit_evidence(by_name[name]) + "。"
