@@ -129,6 +129,9 @@ class CycleResult:
     made_good: tuple[Submission, ...] = ()
     # Units judged on their share of an indicator (plan sheet 分解), apart from the indicators.
     share_judgements: tuple[Judgement, ...] = ()
+    # Reports of the months before this document's that have still not arrived by its
+    # cut-off: each document after the one that first found them missing names them again.
+    still_missing: tuple[Submission, ...] = ()
 
     @cached_property
     def commended(self) -> tuple[UnitResult, ...]:
@@ -301,6 +304,12 @@ def made_good_since(inputs: Inputs, period: Period, known: KnownReports, as_of: 
     return tuple(s for s in owed if not s.missing and s.submitted is not None and s.submitted > before)
 
 
+def still_missing_before(inputs: Inputs, period: Period, known: KnownReports, as_of: dt.date) -> tuple[Submission, ...]:
+    """Reports owed for the months before this document's period, not arrived by ``as_of``."""
+    earlier = tuple(range(1, period.months[0]))
+    return tuple(s for s in submissions_for(inputs, earlier, known, as_of) if s.missing)
+
+
 def unit_verdict(judgements: tuple[Judgement, ...], submissions: tuple[Submission, ...]):
     """supervision.md, Units: criticism first, since a unit is never both."""
     failing = tuple(j for j in judgements if j.status in (SEVERELY_LAGGING, NOT_REPORTED) or j.lagging_twice)
@@ -352,5 +361,5 @@ def evaluate(inputs: Inputs, period: Period, as_of: AsOf) -> CycleResult:
     )
     return CycleResult(
         period, campaign, inputs.plan, judgements, tuple(units), submissions, period_reports, today,
-        made_good_since(inputs, period, known, today), share_judgements,
+        made_good_since(inputs, period, known, today), share_judgements, still_missing_before(inputs, period, known, today),
     )

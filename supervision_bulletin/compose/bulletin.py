@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from typing import Callable, Sequence
 
 from supervision_bulletin import wording as w
 from supervision_bulletin.compose import (
@@ -36,6 +36,7 @@ from supervision_bulletin.evaluate import (
     STATUSES,
     CycleResult,
     Judgement,
+    Submission,
     UnitResult,
 )
 from supervision_bulletin.follow_up import FollowUp
@@ -238,6 +239,31 @@ def unit_evidence(unit: UnitResult) -> str:
     return "；".join(clauses)
 
 
+def reports_owed_sentence(result: CycleResult, span: str) -> str:
+    """Who sent reports late or not at all in the document's months (项次, most first),
+    and who still owes reports of earlier months: the 补报 the monthly reports asked for."""
+    text = ""
+    counts = late_counts(result.submissions)
+    if counts:
+        text += f"{span}逾期或未报送进展情况的有：{counted(counts)}。"
+    if result.still_missing:
+        text += f"此前月份的进展情况至今仍未报送的有：{counted(late_counts(result.still_missing))}，请立即补报。"
+    return text
+
+
+def counted(counts: dict[str, int]) -> str:
+    return "、".join(f"{unit}{count}项次" for unit, count in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def late_counts(submissions: Sequence[Submission]) -> dict[str, int]:
+    """Late or missing reports per unit, in the order first met."""
+    counts: dict[str, int] = {}
+    for s in submissions:
+        if s.late or s.missing:
+            counts[s.unit] = counts.get(s.unit, 0) + 1
+    return counts
+
+
 def requirements(result: CycleResult, issued: dt.date) -> list[Block]:
     campaign = result.campaign
     return [
@@ -248,7 +274,8 @@ def requirements(result: CycleResult, issued: dt.date) -> list[Block]:
         ),
         Heading(2, "（二）按时报送，确保质量"),
         Paragraph(
-            f"各单位要于每月{campaign.report_due_day}日前报送上月进展情况，做到数据真实、准确、完整，"
+            reports_owed_sentence(result, "本季度")
+            + f"各单位要于每月{campaign.report_due_day}日前报送上月进展情况，做到数据真实、准确、完整，"
             "进展情况、存在问题和下步措施要具体明确，不得迟报、漏报。"
         ),
         Heading(2, "（三）强化督查，压实责任"),

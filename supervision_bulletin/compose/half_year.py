@@ -38,7 +38,9 @@ from supervision_bulletin.compose.bulletin import (
     criticisms,
     domain_paragraph,
     indicator_attachment,
+    late_counts,
     notices,
+    reports_owed_sentence,
     shares_attachment,
     status_summary,
     with_follow_up,
@@ -62,7 +64,6 @@ from supervision_bulletin.evaluate import (
     SEVERELY_LAGGING,
     CycleResult,
     Judgement,
-    Submission,
 )
 from supervision_bulletin.follow_up import FollowUp
 from supervision_bulletin.model import Report
@@ -316,21 +317,10 @@ def remaining_sentence(result: CycleResult) -> str:
 
 
 def reporting_sentence(result: CycleResult) -> str:
-    counts = late_counts(result.submissions)
     due_day = result.campaign.report_due_day
-    if not counts:
+    if not late_counts(result.submissions) and not result.still_missing:
         return f"上半年各单位均按时报送进展情况。各单位要继续于每月{due_day}日前报送上月进展情况。"
-    named = "、".join(f"{unit}{count}项次" for unit, count in sorted(counts.items(), key=lambda kv: -kv[1]))
     return (
-        f"上半年逾期或未报送进展情况的有：{named}。"
-        f"各单位要于每月{due_day}日前报送上月进展情况，做到数据真实、准确、完整，不得迟报、漏报。"
+        reports_owed_sentence(result, "上半年")
+        + f"各单位要于每月{due_day}日前报送上月进展情况，做到数据真实、准确、完整，不得迟报、漏报。"
     )
-
-
-def late_counts(submissions: Sequence[Submission]) -> dict[str, int]:
-    """Late or missing reports per unit, in the order first met."""
-    counts: dict[str, int] = {}
-    for s in submissions:
-        if s.late or s.missing:
-            counts[s.unit] = counts.get(s.unit, 0) + 1
-    return counts

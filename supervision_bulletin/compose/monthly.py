@@ -194,7 +194,16 @@ def submissions(result: CycleResult) -> list[Block]:
         blocks = [Paragraph(text + "逾期报送和未报送的情况如下："), submission_table(result)]
     if result.made_good:
         blocks.append(Paragraph(made_good_sentence(result)))
+    if result.still_missing:
+        blocks.append(Paragraph(still_missing_sentence(result)))
     return blocks
+
+
+def still_missing_sentence(result: CycleResult) -> str:
+    """Reports of earlier months that have never come: named again until they do."""
+    names = {indicator.id: indicator.name for indicator in result.plan.indicators}
+    clauses = [f"{s.unit}{s.month}月{w.quoted(names[s.indicator_id])}进展情况" for s in result.still_missing]
+    return "此前月份至今仍未报送的：" + "；".join(clauses) + "。"
 
 
 def made_good_sentence(result: CycleResult) -> str:
@@ -233,12 +242,13 @@ def urgings(result: CycleResult) -> list[Block]:
             f"请{'、'.join(units)}对照序时进度，逐项分析{'所负责指标' if len(units) == 1 else '各自负责指标'}滞后的原因，"
             "加大推进力度，确保尽快赶上序时进度。"
         ))
-    if missing:
+    earlier = list(dict.fromkeys(s.unit for s in result.still_missing))
+    if missing or earlier:
         units = list(dict.fromkeys(s.unit for s in missing))
-        blocks.append(Paragraph(
-            f"请{'、'.join(units)}立即补报{result.period.index}月份进展情况。"
-            "补报情况和滞后指标的追赶情况将在下一期督查中反映。"
-        ))
+        asked = [f"请{'、'.join(units)}立即补报{result.period.index}月份进展情况。"] if units else []
+        if earlier:
+            asked.append(f"请{'、'.join(earlier)}立即补报此前月份未报送的进展情况。")
+        blocks.append(Paragraph("".join(asked) + "补报情况和滞后指标的追赶情况将在下一期督查中反映。"))
     if not blocks:
         blocks.append(Paragraph("本月各项指标均达到序时进度且按时报送，请各单位保持工作力度。"))
     if result.period.kind == "month":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from supervision_bulletin import calendar
@@ -113,3 +114,15 @@ def test_shares_are_counted_apart_from_the_indicators(sample):
     assert f"（一）严重滞后指标（{severe}项）" in text or f"严重滞后指标（{severe}项）" in text
     assert "滞后的分解任务" in text and "分解到各单位的14项分解任务中" in text
     assert "（其中指标44项、分解任务14项）" in text
+
+
+def test_a_report_never_sent_is_named_again_until_it_comes(hand):
+    # 丁局 sends nothing for February: March's report names it, and asks for it.
+    reports = tuple(r for r in hand.reports if not (r.unit == "丁局" and r.month == 2))
+    inputs = dataclasses.replace(hand, reports=reports)
+    result = judged(inputs, "2024-04")
+    assert [(s.unit, s.month) for s in result.still_missing] == [("丁局", 2)]
+    body = "".join(getattr(b, "text", "") for b in compose_monthly_report(result, Issue(None, dt.date(2024, 5, 7))).body)
+    assert "此前月份至今仍未报送的：丁局2月“新建口袋公园”进展情况。" in body
+    assert "请丁局立即补报此前月份未报送的进展情况。" in body
+    assert judged(hand, "2024-04").still_missing == ()
