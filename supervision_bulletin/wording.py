@@ -85,7 +85,8 @@ def indicator_label(indicator: Indicator) -> str:
     return f"{indicator.name}（{indicator.measure}）" if indicator.measure and indicator.measure != "%" else indicator.name
 
 
-QUALITATIVE_PHRASES = {"已完成": "已完成", "推进中": "正在按计划推进", "滞后": "报送进度滞后"}
+# What a unit reported of a 定性 indicator ("报送进度滞后" read as "reported late").
+QUALITATIVE_PHRASES = {"已完成": "已完成", "推进中": "正在按计划推进", "滞后": "推进滞后"}
 
 
 def evidence(judgement: Judgement) -> str:
@@ -151,9 +152,24 @@ def lagging_run(judgement: Judgement) -> str:
     """连续两个月滞后, 连续三个季度滞后 …: how long the indicator has been behind, counted
     in the cut-offs of its class (months for monthly reports, quarters for bulletins and
     for an indicator reported quarterly)."""
+    return run_span(judgement) + "滞后"
+
+
+def run_span(judgement: Judgement) -> str:
     unit = "个月" if judgement.months_apart == 1 else "个季度"
     count = "两" if judgement.lag_run == 2 else heading_numeral(judgement.lag_run)
-    return f"连续{count}{unit}滞后"
+    return f"连续{count}{unit}"
+
+
+def lag_note(judgement: Judgement) -> str:
+    """The clause after the evidence that says how long an indicator has been behind,
+    or "" when it is behind for the first time: 滞后 again is 连续…滞后, and a 定性
+    indicator reported 滞后 again is 严重滞后 for that very reason (supervision.md)."""
+    if judgement.lagging_twice:
+        return f"，{lagging_run(judgement)}"
+    if judgement.indicator.type == "定性" and judgement.status == SEVERELY_LAGGING and judgement.lag_run > 1:
+        return f"，已{run_span(judgement)}，属严重滞后"
+    return ""
 
 
 def days_late(submission: Submission) -> str:

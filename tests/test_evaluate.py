@@ -192,3 +192,10 @@ class TestLagRun:
         judgement = self.judged(self.values({6, 9}), 11, 1, report_every="quarter")
         assert (judgement.month, judgement.lag_run) == (9, 2)
         assert w.lagging_run(judgement) == "连续两个季度滞后"  # not 两个月: June and September
+
+    def test_a_qualitative_indicator_reported_behind_again_is_severe_and_says_why(self):
+        item = indicator(kind="定性")
+        reports = tuple(report(word=word, month=m, submitted=None) for m, word in ((6, "推进中"), (9, "滞后"), (12, "滞后")))
+        judgement = judge(item, 12, 3, KnownReports.of(reports, lambda m: dt.date(2024, 1, 31)), RULES)
+        assert (judgement.status, judgement.lag_run) == (SEVERELY_LAGGING, 2)
+        assert w.evidence(judgement) + w.lag_note(judgement) == "“测试指标”推进滞后，已连续两个季度，属严重滞后"

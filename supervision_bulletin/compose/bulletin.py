@@ -230,8 +230,8 @@ def unit_evidence(unit: UnitResult) -> str:
     clauses = []
     for judgement in unit.evidence:
         clause = w.evidence(judgement)
-        if judgement.lagging_twice:
-            clause += f"，{w.lagging_run(judgement)}"
+        if note := w.lag_note(judgement):
+            clause += note
         elif judgement.status == SEVERELY_LAGGING and judgement.indicator.type != "定性":
             clause += f"，{judgement.status}"
         clauses.append(clause)

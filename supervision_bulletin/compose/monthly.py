@@ -162,8 +162,8 @@ def lag_item(judgement: Judgement) -> str:
     text = w.evidence(judgement)
     if judgement.indicator.type == "累计" and judgement.report and judgement.benchmark_share is not None:
         text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
-    if judgement.lagging_twice:
-        text += f"，{w.lagging_run(judgement)}"
+    if note := w.lag_note(judgement):
+        text += note
     elif judgement.indicator.is_share and judgement.status != NOT_REPORTED:
         text += f"，属{judgement.status}"  # shares of every status share one list
     text += f"。责任单位：{'、'.join(judgement.indicator.units)}。"

@@ -218,8 +218,8 @@ def judgement_item(judgement: Judgement) -> str:
     text = w.evidence(judgement)
     if judgement.indicator.type == "累计" and judgement.benchmark_share is not None and judgement.report:
         text += f"（序时进度为{w.percent(judgement.benchmark_share)}）"
-    if judgement.lagging_twice:
-        text += f"，{w.lagging_run(judgement)}"
+    if note := w.lag_note(judgement):
+        text += note
     elif judgement.status != NOT_REPORTED:
         text += f"，属{judgement.status}"
     return text + "。"

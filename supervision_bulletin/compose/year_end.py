@@ -167,7 +167,7 @@ def final_evidence(account: FinalAccount) -> str:
     if report is None:
         return f"{name}未报送全年完成情况"
     if indicator.type == "定性":
-        return f"{name}年底{'已完成' if account.done else '状态为' + (report.status_word or '')}"
+        return f"{name}年底{'已完成' if account.done else '报送的进展为' + w.quoted(report.status_word or '')}"
     value = w.quantity(indicator, report.value)
     target = f"{w.target_text(indicator)}{indicator.measure}"
     if indicator.is_ceiling:
