@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from supervision_bulletin.filenames import unique_stems
-from supervision_bulletin.follow_up import CLOSED, NoticeStatus, follow_up
+from supervision_bulletin.follow_up import CLOSED, NoticeStatus, behind_at, follow_up
 from supervision_bulletin.load import ANSWER_SHEET
 from supervision_bulletin.model import Inputs
 from supervision_bulletin.record import CampaignRecord
@@ -51,7 +51,8 @@ class AnswerForms:
 def open_notices(inputs: Inputs, record: CampaignRecord, as_of: dt.date) -> dict[str, list[NoticeStatus]]:
     """Notices not yet closed at ``as_of``, by addressee, in the plan's unit order."""
     campaign = inputs.campaign
-    follow = follow_up(record.documents(campaign.code, campaign.year), inputs.answers, as_of + dt.timedelta(days=1))
+    follow = follow_up(record.documents(campaign.code, campaign.year), inputs.answers, as_of + dt.timedelta(days=1),
+                       behind_at(inputs, as_of))
     by_unit: dict[str, list[NoticeStatus]] = {}
     for status in follow.notices:
         if status.state != CLOSED:

@@ -28,6 +28,7 @@ from supervision_bulletin.evaluate import AsOf, CycleResult, evaluate
 from supervision_bulletin.filenames import unique_slugs
 from supervision_bulletin.follow_up import (
     FollowUp,
+    behind_by_unit,
     check_answers,
     follow_up,
     points_for_unanswered,
@@ -226,7 +227,7 @@ def judged_with_follow_up(inputs: Inputs, record: CampaignRecord, period: Period
     campaign = inputs.campaign
     documents = record.documents(campaign.code, campaign.year)
     check_answers(inputs.answers, documents, result.as_of)
-    follow = follow_up(documents, inputs.answers, result.as_of)
+    follow = follow_up(documents, inputs.answers, result.as_of, behind_by_unit(result))
     return with_overdue_criticised(result, follow), follow
 
 

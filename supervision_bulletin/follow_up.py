@@ -4,8 +4,12 @@ A notice issued at an earlier cut-off is, at a later document's date:
 - 未到期: no answer yet, the deadline not passed;
 - 按期反馈 / 逾期反馈: answered in writing by / after its deadline, not yet fixed;
 - 逾期未反馈: no answer and the deadline passed;
-- 已销号: an answer reported the problem fixed (整改到位): the notice is closed
-  and stops counting.
+- 已销号: an answer reported the problem fixed (整改到位) and the figures agree:
+  none of the notice's indicators is 滞后, 严重滞后 or 未报送 for the unit at the
+  cut-off (对账销号). The notice is closed and stops counting. Until the figures
+  agree, an answer that reports the problem fixed counts as answered (按期 or
+  逾期反馈) and the documents say which indicators are still behind: a bureau
+  does not close a notice that its own document lists as lagging.
 Only answers that had arrived by the document's date count (the as-of rule).
 At a bulletin a unit with a notice 逾期未反馈 is criticised for it and its next
 notice is escalated; the monthly report reminds (催办) without criticising.
@@ -19,9 +23,11 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Mapping
 
-from supervision_bulletin.evaluate import CycleResult
-from supervision_bulletin.model import Answer
+from supervision_bulletin import calendar
+from supervision_bulletin.evaluate import LAG_STATUSES, NOT_REPORTED, CycleResult, evaluate
+from supervision_bulletin.model import Answer, Inputs
 from supervision_bulletin.problems import ProblemLog
 from supervision_bulletin.record import PUBLISHED, RecordedDocument
 
@@ -34,6 +40,8 @@ class NoticeStatus:
     notice: RecordedDocument
     state: str
     answers: tuple[Answer, ...]  # arrived by the date judged, earliest first
+    # Reported fixed, but these of its indicators are still behind: ("1-1 实施重大项目", "滞后") …
+    unconfirmed: tuple[tuple[str, str], ...] = ()
 
     @property
     def unit(self) -> str:
@@ -112,8 +120,45 @@ def unknown_number_message(number: str, notices: dict[str, RecordedDocument], as
     )
 
 
-def notice_state(notice: RecordedDocument, answers: tuple[Answer, ...], as_of: dt.date) -> str:
-    if any(a.rectified for a in answers):
+Behind = Mapping[str, Mapping[str, str]]  # unit → indicator id → status, for those behind at a cut-off
+
+
+def behind_by_unit(result: CycleResult) -> dict[str, dict[str, str]]:
+    """The indicators each unit has 滞后, 严重滞后 or 未报送 at ``result``'s cut-off,
+    its shares included, with their status: what a notice reported fixed is checked against."""
+    found: dict[str, dict[str, str]] = {}
+    for judgement in result.judgements + result.share_judgements:
+        if judgement.status in LAG_STATUSES or judgement.status == NOT_REPORTED:
+            for unit in judgement.indicator.units:
+                found.setdefault(unit, {})[judgement.indicator.id] = judgement.status
+    return found
+
+
+def behind_at(inputs: Inputs, day: dt.date) -> Behind:
+    """The figures of the latest cut-off judged by ``day`` (on its default date), for
+    following notices up between documents (the web page, the answer forms) exactly as
+    the documents do: a reported fix closes a notice once the figures agree."""
+    campaign = inputs.campaign
+    as_of = calendar.default_as_of(campaign)
+    judged = [month for month in calendar.cutoff_months(campaign) if as_of(month) <= day]
+    if not judged:
+        return {}
+    return behind_by_unit(evaluate(inputs, calendar.document_period(campaign, judged[-1]), as_of))
+
+
+def still_behind(notice: RecordedDocument, behind: Behind | None) -> tuple[tuple[str, str], ...]:
+    """(subject, status) of the notice's indicators its unit still has behind; none
+    when nothing is known of the figures."""
+    if behind is None:
+        return ()
+    own = behind.get(notice.unit or "", {})
+    return tuple((subject, own[subject.split(" ")[0]]) for subject in notice.subjects if subject.split(" ")[0] in own)
+
+
+def notice_state(
+    notice: RecordedDocument, answers: tuple[Answer, ...], as_of: dt.date, unconfirmed: tuple[tuple[str, str], ...] = ()
+) -> str:
+    if any(a.rectified for a in answers) and not unconfirmed:
         return CLOSED
     if answers:
         assert notice.deadline is not None
@@ -123,15 +168,19 @@ def notice_state(notice: RecordedDocument, answers: tuple[Answer, ...], as_of: d
     return NOT_DUE
 
 
-def follow_up(documents: list[RecordedDocument], answers: tuple[Answer, ...], as_of: dt.date) -> FollowUp:
-    """The state at ``as_of`` of every published notice issued before it."""
+def follow_up(
+    documents: list[RecordedDocument], answers: tuple[Answer, ...], as_of: dt.date, behind: Behind | None = None
+) -> FollowUp:
+    """The state at ``as_of`` of every published notice issued before it; ``behind``
+    (behind_by_unit) the figures a reported fix is checked against."""
     statuses = []
     for notice in documents:
         if notice.kind != "notice" or notice.state != PUBLISHED or not notice.issued or notice.issued >= as_of:
             continue
         own = tuple(sorted((a for a in answers if a.number == notice.number and a.arrived <= as_of),
                            key=lambda a: a.arrived))
-        statuses.append(NoticeStatus(notice, notice_state(notice, own, as_of), own))
+        unconfirmed = still_behind(notice, behind) if any(a.rectified for a in own) else ()
+        statuses.append(NoticeStatus(notice, notice_state(notice, own, as_of, unconfirmed), own, unconfirmed))
     return FollowUp(as_of, tuple(sorted(statuses, key=lambda s: s.notice.serial)))
 
 

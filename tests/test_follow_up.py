@@ -3,6 +3,7 @@ when ignored, 销号 when fixed — against a campaign worked out by hand."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -11,14 +12,25 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from supervision_bulletin import calendar
-from supervision_bulletin.build import build, build_all
+from supervision_bulletin.build import build, build_all, check
 from supervision_bulletin.cli import main
-from supervision_bulletin.follow_up import CLOSED, LATE, NOT_DUE, ON_TIME, OVERDUE, notice_state
+from supervision_bulletin.compose.follow_up import answered_clause
+from supervision_bulletin.follow_up import (
+    CLOSED,
+    LATE,
+    NOT_DUE,
+    ON_TIME,
+    OVERDUE,
+    behind_by_unit,
+    follow_up,
+    notice_state,
+)
 from supervision_bulletin.model import Answer, Campaign
 from supervision_bulletin.periods import parse_period
 from supervision_bulletin.record import RecordedDocument
 from tests import campaign_factory as cf
 from tests.compose import hand_campaign as hc
+from tests.judged import judged
 from tests.render.test_cross_format import html_text
 
 CAMPAIGN_2024 = Campaign("活动", 2024, "某督查室", "某督", "各单位")
@@ -59,6 +71,36 @@ class TestStates:
     def test_a_fixed_problem_closes_the_notice_whenever_it_came(self):
         late_but_fixed = (answer("2024-10-20", rectified=True),)
         assert notice_state(notice(self.ISSUED, dt.date(2024, 10, 12)), late_but_fixed, dt.date(2024, 10, 21)) == CLOSED
+
+
+class TestClosingAgainstTheFigures:
+    """对账销号: a notice reported fixed closes once none of its indicators is behind."""
+
+    NOTICE = dataclasses.replace(notice(dt.date(2024, 9, 24), dt.date(2024, 10, 12)), subjects=("I2 改造老旧管网",))
+    FIXED = (answer("2024-10-10", rectified=True),)
+
+    def followed(self, behind):
+        (status,) = follow_up([self.NOTICE], self.FIXED, dt.date(2024, 10, 21), behind).notices
+        return status
+
+    def test_still_behind_it_stays_open_as_answered_and_says_which(self):
+        status = self.followed({"乙局": {"I2": "严重滞后"}})
+        assert (status.state, status.unconfirmed) == (ON_TIME, (("I2 改造老旧管网", "严重滞后"),))
+        assert answered_clause(status) == (
+            "乙局（某督〔2024〕1号，2024年10月10日按期反馈，报告已整改到位，但截至本期“改造老旧管网”仍严重滞后，暂不销号）"
+        )
+
+    def test_caught_up_it_closes(self):
+        assert self.followed({"乙局": {"I5": "滞后"}, "甲局": {"I2": "滞后"}}).state == CLOSED
+
+    def test_with_no_figures_the_answer_alone_closes_it(self):
+        assert self.followed(None).state == CLOSED
+
+    def test_the_figures_behind_are_each_units_own(self, tmp_path):
+        result = judged(check(hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))), "2024-Q1")
+        behind = behind_by_unit(result)
+        assert behind["乙局"] == {"I2": "严重滞后"}
+        assert all(status in ("滞后", "严重滞后", "未报送") for own in behind.values() for status in own.values())
 
 
 # the hand campaign with answers -------------------------------------------------------------

@@ -64,7 +64,11 @@ def closed_clause(status: NoticeStatus) -> str:
 def answered_clause(status: NoticeStatus) -> str:
     first = status.answers[0]
     timing = "按期" if status.state == ON_TIME else "逾期"
-    return f"{status.unit}（{status.number}，{w.chinese_date(first.arrived)}{timing}反馈）"
+    text = f"{status.unit}（{status.number}，{w.chinese_date(first.arrived)}{timing}反馈"
+    if status.unconfirmed:
+        still = "、".join(f"{w.quoted(subject.split(' ', 1)[-1])}仍{state}" for subject, state in status.unconfirmed)
+        text += f"，报告已整改到位，但截至本期{still}，暂不销号"
+    return text + "）"
 
 
 def overdue_clause(status: NoticeStatus) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from supervision_bulletin import calendar
 from supervision_bulletin.build import DRAFT_SUFFIX, kind_name
 from supervision_bulletin.calendar import calendar_warnings
-from supervision_bulletin.follow_up import FollowUp, follow_up
+from supervision_bulletin.follow_up import FollowUp, behind_at, follow_up
 from supervision_bulletin.intake import Receipt, receipts
 from supervision_bulletin.model import Inputs
 from supervision_bulletin.periods import Period
@@ -96,7 +96,7 @@ def overview(workspace: Workspace, today: dt.date | None = None) -> Overview:
     found.receipts = receipts(inputs, today)
     # Notices issued up to today, and the answers that have come (follow_up takes
     # notices issued before its date).
-    found.follow = follow_up(documents, inputs.answers, today + dt.timedelta(days=1))
+    found.follow = follow_up(documents, inputs.answers, today + dt.timedelta(days=1), behind_at(inputs, today))
     return found
 
 
