@@ -9,6 +9,7 @@ October, and the Q3 bulletin sees the notices the half-year summary sent).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
@@ -228,7 +229,41 @@ def judged_with_follow_up(inputs: Inputs, record: CampaignRecord, period: Period
     documents = record.documents(campaign.code, campaign.year)
     check_answers(inputs.answers, documents, result.as_of)
     follow = follow_up(documents, inputs.answers, result.as_of, behind_by_unit(result))
-    return with_overdue_criticised(result, follow), follow
+    return with_criticisms_before(with_overdue_criticised(result, follow), record, inputs), follow
+
+
+def with_criticisms_before(result: CycleResult, record: CampaignRecord, inputs: Inputs) -> CycleResult:
+    """Each criticised unit with the run of bulletins just before this one that criticised
+    it too, as published (an escalated notice says 连续三个季度被通报批评, not always 两个)."""
+    runs = criticised_runs(inputs, record, result.period)
+    if not runs:
+        return result
+    units = tuple(
+        dataclasses.replace(unit, criticised_before=runs.get(unit.unit, 0)) if unit.verdict == "criticised" else unit
+        for unit in result.units
+    )
+    return dataclasses.replace(result, units=units)
+
+
+def criticised_runs(inputs: Inputs, record: CampaignRecord, period: Period) -> dict[str, int]:
+    """unit → how many published bulletins in a row, back from the one before ``period``,
+    criticised it."""
+    campaign = inputs.campaign
+    if calendar.cycle_class(period) != "bulletin":
+        return {}
+    runs: dict[str, int] = {}
+    still: set[str] | None = None
+    previous = calendar.previous_cutoff(campaign, period)
+    while previous is not None:
+        main = [d for d in record.published(campaign.code, campaign.year, previous.label) if d.kind != "notice"]
+        criticised = set(main[0].criticised) if main else set()
+        still = criticised if still is None else still & criticised
+        if not still:
+            break
+        for unit in still:
+            runs[unit] = runs.get(unit, 0) + 1
+        previous = calendar.previous_cutoff(campaign, previous)
+    return runs
 
 
 def context_for(

@@ -36,8 +36,6 @@ KIND_OF_DOCUMENT = {
     "half": "half_year_summary",
     "year": "year_end_account",
 }
-# How documents say "in two consecutive cut-offs" for each cycle class.
-REPEAT_PHRASES = {"monthly": "连续两个月", "bulletin": "连续两个季度"}
 
 
 # working days ------------------------------------------------------------------

@@ -107,6 +107,9 @@ class UnitResult:
     verdict: Verdict | None
     evidence: tuple[Judgement, ...]  # what the verdict rests on
     overdue: tuple[str, ...] = ()  # notices left unanswered past their deadline (a criticism too)
+    # How many bulletins in a row just before this one criticised the unit, as published
+    # (the record's, set by the build): 连续三个季度被通报批评.
+    criticised_before: int = 0
 
     @property
     def late_or_missing(self) -> tuple[Submission, ...]:

@@ -14,6 +14,7 @@ from supervision_bulletin.evaluate import (
     SEVERELY_LAGGING,
     Judgement,
     Submission,
+    UnitResult,
 )
 from supervision_bulletin.kinsoku import NO_LINE_END, NO_LINE_START
 from supervision_bulletin.model import Indicator
@@ -159,6 +160,17 @@ def run_span(judgement: Judgement) -> str:
     unit = "个月" if judgement.months_apart == 1 else "个季度"
     count = "两" if judgement.lag_run == 2 else heading_numeral(judgement.lag_run)
     return f"连续{count}{unit}"
+
+
+def escalation_reason(unit: UnitResult, noticed: str = "") -> str:
+    """Why a criticised unit's notice is escalated: criticised at the bulletins before
+    this one too (as many in a row as there were; ``noticed`` follows: 并下发督办通知),
+    or a notice left unanswered."""
+    if unit.overdue and not unit.criticised_before:
+        return f"督办通知（{'、'.join(unit.overdue)}）逾期未反馈"
+    # Escalated for a notice sent at the previous bulletin: criticised then, at least.
+    before = max(unit.criticised_before, 1)
+    return f"连续{'两' if before == 1 else heading_numeral(before + 1)}个季度被通报批评{noticed}"
 
 
 def lag_note(judgement: Judgement) -> str:

@@ -1,7 +1,10 @@
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from supervision_bulletin import wording as w
+from supervision_bulletin.evaluate import UnitResult
 from supervision_bulletin.wording import break_title, chinese_date, heading_numeral, number, percent
 
 
@@ -42,3 +45,13 @@ def test_long_titles_break_into_balanced_lines_without_losing_text(title):
         assert not (left[-1].isdigit() and right[0].isdigit())
         assert right[0] not in "，。、）》"
         assert left.count("《") == left.count("》")
+
+
+def test_an_escalation_says_why():
+    unit = UnitResult("乙局", (), (), "criticised", ())
+    assert w.escalation_reason(unit) == "连续两个季度被通报批评"  # escalated for the notice sent last time
+    assert w.escalation_reason(dataclasses.replace(unit, criticised_before=3), "并下发督办通知") == (
+        "连续四个季度被通报批评并下发督办通知"
+    )
+    overdue = dataclasses.replace(unit, overdue=("某督〔2024〕2号", "某督〔2024〕5号"))
+    assert w.escalation_reason(overdue) == "督办通知（某督〔2024〕2号、某督〔2024〕5号）逾期未反馈"

@@ -134,3 +134,20 @@ def test_escalation_follows_the_notices_actually_issued(year):
 
 def check_campaign(year):
     return year[0].campaign
+
+
+def test_an_escalated_notice_counts_the_bulletins_in_a_row_that_criticised_its_unit(year):
+    _, _, documents = year
+    criticised = {d["folder"]: set(d["criticised"]) for d in main_documents(documents)}
+    bulletins = [p.label for p in calendar.bulletin_periods(check_campaign(year))]
+    counted = 0
+    for notice in (d for d in documents if d["kind"] == "notice" and d["escalated"]):
+        at = bulletins.index(notice["folder"])
+        run = 1
+        while at - run >= 0 and notice["unit"] in criticised[bulletins[at - run]]:
+            run += 1
+        if run > 1:
+            numeral = "两" if run == 2 else "一二三四"[run - 1]
+            assert f"鉴于你单位连续{numeral}个季度被通报批评" in notice["text"], notice["title"]
+            counted += run > 2
+    assert counted  # the sample has units criticised three and four times running

@@ -57,10 +57,14 @@ def notices_paragraph(result: CycleResult, escalated: Escalations, issued: dt.da
         f"{campaign.issuer}同时向{'、'.join(units)}{addressees}下发督办通知，"
         f"请{'上述单位' if len(units) > 1 else '该单位'}于{deadline}前将整改情况书面报送{campaign.issuer}。"
     )
-    repeated = [unit for unit in units if unit in escalated]
+    repeated = [unit for unit in result.criticised if unit.unit in escalated]
     if repeated:
+        by_reason: dict[str, list[str]] = {}
+        for unit in repeated:
+            by_reason.setdefault(w.escalation_reason(unit, "并下发督办通知"), []).append(unit.unit)
+        reasons = "，".join(f"{'、'.join(names)}{reason}" for reason, names in by_reason.items())
         text += (
-            f"其中，{'、'.join(repeated)}{calendar.REPEAT_PHRASES['bulletin']}被通报批评并下发督办通知，实行升级督办，"
+            f"其中，{reasons}，实行升级督办，"
             f"其主要负责同志须于{deadline}前当面向{campaign.issuer}说明情况。"
         )
     return Paragraph(text)
@@ -173,7 +177,7 @@ def opening(result: CycleResult, unit: UnitResult, earlier: str | None, source: 
         f"存在{'、'.join(kinds)}{'等' if len(kinds) > 1 else ''}问题，已在{cited(source)}中予以通报批评。"
     )
     if earlier is not None and earlier in unit.overdue:
-        text += f"你单位未按督办通知（{earlier}）要求按期书面反馈整改情况，现实行升级督办。"
+        text += f"你单位未按督办通知（{'、'.join(unit.overdue)}）要求按期书面反馈整改情况，现实行升级督办。"
     elif earlier is not None:
         previous = calendar.previous_cutoff(campaign, result.period)
         assert previous is not None  # escalation needs a previous bulletin
@@ -274,7 +278,7 @@ def requirements(result: CycleResult, unit: UnitResult, issued: dt.date, escalat
     if escalated:
         blocks.append(
             Paragraph(
-                f"鉴于你单位{calendar.REPEAT_PHRASES['bulletin']}被通报批评，请你单位主要负责同志于{deadline}前"
+                f"鉴于你单位{w.escalation_reason(unit)}，请你单位主要负责同志于{deadline}前"
                 f"当面向{campaign.issuer}说明情况，并同时报送书面整改报告。",
                 lead="4.",
             )
