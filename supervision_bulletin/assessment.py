@@ -181,7 +181,8 @@ def assess_year(
     # A unit with a share of an indicator is accountable for that share (plan sheet 分解).
     share_accounts = tuple(final_account(j, rules) for j in result.share_judgements)
     everything = accounts + share_accounts
-    judged = [u.name for u in inputs.plan.units if any(u.name in a.indicator.units for a in everything)]
+    # A unit this supervision does not direct (督查对象 否) is reported, never scored.
+    judged = [u.name for u in inputs.plan.units if u.supervised and any(u.name in a.indicator.units for a in everything)]
     points = [unit_points(unit, everything, record, rules, unanswered.get(unit, 0)) for unit in judged]
     return YearAssessment(accounts, record, rank_units(points, inputs.plan), rules, share_accounts)
 

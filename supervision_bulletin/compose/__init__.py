@@ -56,7 +56,7 @@ def overall_assessment(good_share: float, severe_or_missing: int) -> str:
     if good_share >= 0.9 and not severe_or_missing:
         return "总体看，各项工作推进有力，绝大多数指标达到序时进度或目标要求。"
     if good_share >= 0.75:
-        return "总体看，各项工作推进平稳，但仍有部分指标进度滞后，个别单位推进不力，需加大工作力度。"
+        return "总体看，各项工作推进平稳，但仍有部分指标进度滞后，相关责任单位需加大工作力度。"
     return "总体看，工作推进偏慢，滞后指标较多，各责任单位必须采取有力措施，加快追赶进度。"
 
 

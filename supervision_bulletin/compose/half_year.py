@@ -155,10 +155,19 @@ def completion_figure(result: CycleResult, caption: str, benchmark_label: str) -
     rows = domain_progress(result.by_domain())
     chart = completion_chart(rows, benchmark_label=benchmark_label)
     without = [row.domain for row in rows if row.measured == 0]
+    # An unreported indicator has no share done: left out of its domain's bar, and said
+    # so, or the bar would read as the whole domain (100% beside a domain 未完成1项).
+    unreported: dict[str, int] = {}
+    for domain, judgements in result.by_domain().items():
+        for j in judgements:
+            if j.indicator.type == "累计" and not j.indicator.is_ceiling and j.report is None:
+                unreported[domain] = unreported.get(domain, 0) + 1
     note = (
         f"各领域累计类指标的平均完成率与{benchmark_label.removeprefix('平均')}对比见图1"
         "（单项完成率超过100%的按100%计"
     )
+    if unreported:
+        note += "；未报送的指标未计入：" + "、".join(f"{domain}领域{count}项" for domain, count in unreported.items())
     note += f"；{'、'.join(without)}领域无累计类指标）。" if without else "）。"
     return Figure(chart.svg, chart.png, caption, chart.width_mm), note
 

@@ -39,6 +39,7 @@ from supervision_bulletin.periods import Period
 # sent at the previous bulletin cut-off.
 Escalations = dict[str, str]
 NOT_YET_DUE = "未到期"
+OVERDUE_KIND = "督办事项逾期未反馈"
 SEVERITY = {SEVERELY_LAGGING: 0, NOT_REPORTED: 1}  # worst first; plain 滞后 last
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -171,10 +172,14 @@ def cited(source: OfficialDocument) -> str:
 
 def opening(result: CycleResult, unit: UnitResult, earlier: str | None, source: OfficialDocument) -> Paragraph:
     campaign = result.campaign
-    kinds = problem_kinds(unit)
+    # An indicator cannot leave a notice unanswered: that problem is the unit's own.
+    kinds = [kind for kind in problem_kinds(unit) if kind != OVERDUE_KIND]
+    found = [f"你单位负责的重点指标存在{'、'.join(kinds)}{'等' if len(kinds) > 1 else ''}问题"] if kinds else []
+    if unit.overdue:
+        found.append(f"{'' if kinds else '你单位'}{OVERDUE_KIND}")
     text = (
-        f"{campaign.issuer}在{campaign.name}{cutoff_phrase(result.period)}督查中发现，你单位负责的重点指标"
-        f"存在{'、'.join(kinds)}{'等' if len(kinds) > 1 else ''}问题，已在{cited(source)}中予以通报批评。"
+        f"{campaign.issuer}在{campaign.name}{cutoff_phrase(result.period)}督查中发现，{'，'.join(found)}，"
+        f"已在{cited(source)}中予以通报批评。"
     )
     if earlier is not None and earlier in unit.overdue:
         text += f"你单位未按督办通知（{'、'.join(unit.overdue)}）要求按期书面反馈整改情况，现实行升级督办。"
@@ -197,7 +202,7 @@ def problem_kinds(unit: UnitResult) -> list[str]:
     if any(j.status == NOT_REPORTED for j in unit.evidence):
         kinds.append("未报送进展情况")
     if unit.overdue:
-        kinds.append("督办事项逾期未反馈")
+        kinds.append(OVERDUE_KIND)
     return kinds or ["进度滞后"]
 
 

@@ -42,7 +42,7 @@ from supervision_bulletin.document import (
 )
 from supervision_bulletin.evaluate import CycleResult
 from supervision_bulletin.follow_up import FollowUp
-from supervision_bulletin.model import Rules
+from supervision_bulletin.model import Plan, Rules
 from supervision_bulletin.periods import Period
 
 ACCOUNT_COLUMNS = ("序号", "指标", "目标值", "完成值", "完成率", "结果", "加减分", "责任单位")
@@ -72,7 +72,7 @@ def compose_year_end_account(
         ("年度目标完成情况", targets(result, assessment)),
         ("第四季度表扬和通报批评情况", fourth_quarter(result, escalated or {}, issue)),
         ("全年表扬和通报批评情况", year_record(assessment)),
-        ("考核加减分及排名", points(assessment, points_name)),
+        ("考核加减分及排名", points(assessment, points_name, result.plan)),
         ("工作要求", requirements(result, assessment, issue.date)),
     ), year_follow_up(follow, notices_name))
     return standard_document(
@@ -189,6 +189,7 @@ def account_table(result: CycleResult, assessment: YearAssessment) -> Table:
     group_rows = set()
     serial = 0
     domain_of = {task.id: task.domain for task in result.plan.tasks}
+    scored_units = {u.name for u in result.plan.units if u.supervised}
     for index, domain in enumerate(result.plan.domains, start=1):
         items = [a for a in assessment.accounts if domain_of[a.indicator.task_id] == domain]
         if not items:
@@ -197,11 +198,13 @@ def account_table(result: CycleResult, assessment: YearAssessment) -> Table:
         rows.append((f"{w.heading_numeral(index)}、{domain}",) + ("",) * (len(ACCOUNT_COLUMNS) - 1))
         for account in items:
             serial += 1
-            rows.append(account_row(serial, account, assessment.rules))
+            scored = any(unit in scored_units for unit in account.indicator.units)
+            rows.append(account_row(serial, account, assessment.rules, scored))
     return Table(ACCOUNT_COLUMNS, tuple(rows), ACCOUNT_WIDTHS, frozenset(group_rows))
 
 
-def account_row(serial: int, account: FinalAccount, rules: Rules) -> tuple[str, ...]:
+def account_row(serial: int, account: FinalAccount, rules: Rules, scored: bool = True) -> tuple[str, ...]:
+    """``scored``: some unit accountable for it is scored (not all outside the supervision)."""
     indicator = account.indicator
     judgement = account.judgement
     return (
@@ -211,7 +214,7 @@ def account_row(serial: int, account: FinalAccount, rules: Rules) -> tuple[str, 
         w.value_text(judgement),
         w.percent(judgement.completion),
         account.verdict,
-        signed(account.points(rules)),
+        signed(account.points(rules)) if scored else "—",  # the rules paragraph says why
         "、".join(indicator.units),
     )
 
@@ -251,7 +254,8 @@ def year_record(assessment: YearAssessment) -> list[Block]:
 # points -----------------------------------------------------------------------------------
 
 
-def rules_paragraph(assessment: YearAssessment) -> Paragraph:
+def rules_paragraph(assessment: YearAssessment, outside: list[str]) -> Paragraph:
+    """``outside``: units with indicators that are not 督查对象, left out of the ranking."""
     rules = assessment.rules
     documents = "、".join(document_name(p) for p in assessment.counted_periods()) or "无"
     text = (
@@ -265,12 +269,16 @@ def rules_paragraph(assessment: YearAssessment) -> Paragraph:
         "；月度督查通报和督办通知不另计分。多个单位共同负责的指标，各责任单位分别计分。"
         "得分相同的单位名次并列。"
     )
+    if outside:
+        text += f"{'、'.join(outside)}不是本活动的督查对象，其指标完成情况照列，不计分、不排名。"
     return Paragraph(text)
 
 
-def points(assessment: YearAssessment, points_name: str) -> list[Block]:
+def points(assessment: YearAssessment, points_name: str, plan: Plan) -> list[Block]:
     units = assessment.units
-    blocks: list[Block] = [rules_paragraph(assessment)]
+    accountable = {unit for a in assessment.accounts + assessment.share_accounts for unit in a.indicator.units}
+    outside = [u.name for u in plan.units if not u.supervised and u.name in accountable]
+    blocks: list[Block] = [rules_paragraph(assessment, outside)]
     if not units:
         return blocks
     groups = list(dict.fromkeys(u.group for u in units))
@@ -351,7 +359,9 @@ def notices_table(follow: FollowUp) -> Table:
 def requirements(result: CycleResult, assessment: YearAssessment, issued: dt.date) -> list[Block]:
     campaign = result.campaign
     deadline = w.chinese_date(calendar.answer_deadline(campaign, issued))
-    unmet_units = list(dict.fromkeys(unit for a in assessment.unmet for unit in a.indicator.units))
+    # Whoever lost points for a missed target explains it: a share (分解) missed too.
+    missed = assessment.unmet + tuple(a for a in assessment.share_accounts if not a.done)
+    unmet_units = list(dict.fromkeys(unit for a in missed for unit in a.indicator.units))
     blocks: list[Block] = []
     if unmet_units:
         blocks.append(

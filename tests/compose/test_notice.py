@@ -10,7 +10,7 @@ import pytest
 from supervision_bulletin import calendar
 from supervision_bulletin.build import Context, compose_documents
 from supervision_bulletin.compose import Issue
-from supervision_bulletin.compose.notice import first_requirement, notice_title, submission_item
+from supervision_bulletin.compose.notice import first_requirement, notice_title, problem_kinds, submission_item
 from supervision_bulletin.evaluate import NOT_REPORTED, SEVERELY_LAGGING, Judgement, Submission, UnitResult
 from supervision_bulletin.model import Indicator, Rules
 from tests.judged import judged
@@ -137,3 +137,10 @@ class TestFirstRequirement:
     def test_an_unanswered_notice_alone_is_asked_to_be_put_right(self):
         text = first_requirement(self.unit(overdue=("东湖督〔2024〕2号",)))
         assert "确保整改到位" in text and "序时进度" not in text and "补报" not in text
+
+
+def test_an_unanswered_notice_alone_is_the_only_problem_named():
+    item = Indicator("1-1", "1", "测试指标", "个", 120.0, ">=", "累计", ("甲局",))
+    unit = UnitResult("甲局", (Judgement(item, 6, "达序时", None, 60.0),), (), "criticised", (), ("某督〔2024〕2号",))
+    assert problem_kinds(unit) == ["督办事项逾期未反馈"]
+    assert first_requirement(unit).endswith("确保整改到位。")

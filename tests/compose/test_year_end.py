@@ -123,3 +123,20 @@ def test_hand_year_in_word_pdf_and_html(hand, renderers, tmp_path):
     assert_same_words(document, tmp_path, renderers)
     # The points: the departments' ranking and the street's, each a table of its own.
     assert len([b for b in document.attachments[1].blocks if isinstance(b, Table)]) == 2
+
+
+def test_a_unit_outside_the_supervision_is_reported_not_scored(hand):
+    units = tuple(dataclasses.replace(u, supervised=False) if u.name == "丁局" else u for u in hand.plan.units)
+    outside = dataclasses.replace(hand, plan=dataclasses.replace(hand.plan, units=units))
+    _, assessment, document = account(outside, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    assert "丁局" not in {u.unit for u in assessment.units}
+    assert "丁局不是本活动的督查对象，其指标完成情况照列，不计分、不排名。" in text(document.body)
+    (table,) = document.attachments[0].blocks
+    assert [(row[5], row[6]) for row in table.rows if row[7] == "丁局"] == [("完成", "—")]  # listed, unscored
+
+
+def test_a_missed_share_is_explained_too(hand):
+    _, assessment, document = account(hand, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    missed = {unit for a in assessment.share_accounts if not a.done for unit in a.indicator.units}
+    body = text(document.body)
+    assert all(unit in body.split("要认真分析未完成年度目标的原因")[0][-40:] for unit in missed)
