@@ -12,9 +12,11 @@ from openpyxl import Workbook, load_workbook
 
 from supervision_bulletin.build import build, check
 from supervision_bulletin.cli import main
+from supervision_bulletin.compose import Issue
 from supervision_bulletin.periods import parse_period
 from supervision_bulletin.problems import InputError
 from tests import campaign_factory as cf
+from tests.compose.test_year_end import account as year_end_account
 from tests.render.test_cross_format import html_text
 
 UNITS = [
@@ -147,3 +149,19 @@ def test_a_town_reporting_an_indicator_it_has_no_share_of_is_refused(towns):
         check(towns)
     (problem,) = error.value.problems
     assert problem.location.column == "填报单位" and "也没有该指标的分解任务" in problem.message
+
+
+def test_the_year_end_account_lists_each_share_and_cites_its_attachments_by_their_labels(towns):
+    # December: 东镇 and 西镇 beat their 400, 南镇 does not.
+    cf.write_report(towns, "2024-12", rows(12, 1200, {"东镇": 450, "西镇": 410, "南镇": 300}, 420))
+    _, assessment, document = year_end_account(check(towns), Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    titles = [(a.label, a.title) for a in document.attachments]
+    assert titles[:3] == [("附件1", "2024年重点指标完成情况表"), ("附件2", "2024年分解任务完成情况表"),
+                          ("附件3", "2024年各单位考核加减分及排名表")]
+    (table,) = document.attachments[1].blocks
+    assert [(row[7], row[5]) for row in table.rows] == [
+        (a.indicator.units[0], a.verdict) for a in assessment.share_accounts
+    ]
+    assert ("南镇", "未完成") in [(row[7], row[5]) for row in table.rows]
+    body = "".join(getattr(b, "text", "") for b in document.body)
+    assert "详见附件2《2024年分解任务完成情况表》" in body and "各单位得分及名次详见附件3《2024年各单位考核加减分及排名表》" in body

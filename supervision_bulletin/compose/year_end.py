@@ -47,6 +47,8 @@ from supervision_bulletin.periods import Period
 
 ACCOUNT_COLUMNS = ("序号", "指标", "目标值", "完成值", "完成率", "结果", "加减分", "责任单位")
 ACCOUNT_WIDTHS = (8, 46, 14, 15, 15, 14, 14, 30)
+SHARE_COLUMNS = ("序号", "指标", "分解目标", "完成值", "完成率", "结果", "加减分", "分解单位")
+SHARE_WIDTHS = (8, 56, 16, 15, 15, 14, 14, 22)  # one unit a row: the name column gives way
 POINTS_COLUMNS = (
     "名次", "单位", "超额完成指标（项）", "未完成指标（项）", "受表扬（次）", "被通报批评（次）", "督办逾期未反馈（份）", "合计得分",
 )
@@ -68,24 +70,30 @@ def compose_year_end_account(
     account_name = f"{campaign.year}年重点指标完成情况表"
     points_name = f"{campaign.year}年各单位考核加减分及排名表"
     notices_name = f"{campaign.year}年督办通知落实情况表"
+    shares_name = f"{campaign.year}年分解任务完成情况表"
+    # Each unit's share (分解) scores too: its table lets a reader trace those points.
+    parts = [
+        (account_name, (account_table(result, assessment),)),
+        *([(shares_name, (shares_table(result, assessment),))] if assessment.share_accounts else []),
+        (points_name, points_attachment(assessment)),
+        *([(notices_name, (notices_table(follow),))] if follow and follow.notices else []),
+    ]
+    attachments = attachments_labelled(*parts)
+    label = {title: attachment.label for title, attachment in zip((name for name, _ in parts), attachments)}
     sections = with_follow_up((
-        ("年度目标完成情况", targets(result, assessment)),
+        ("年度目标完成情况", targets(result, assessment, label.get(shares_name, ""), shares_name)),
         ("第四季度表扬和通报批评情况", fourth_quarter(result, escalated or {}, issue)),
         ("全年表扬和通报批评情况", year_record(assessment)),
-        ("考核加减分及排名", points(assessment, points_name, result.plan)),
+        ("考核加减分及排名", points(assessment, f"{label[points_name]}《{points_name}》", result.plan)),
         ("工作要求", requirements(result, assessment, issue.date)),
-    ), year_follow_up(follow, notices_name))
+    ), year_follow_up(follow, f"{label.get(notices_name, '')}《{notices_name}》"))
     return standard_document(
         campaign,
         issue,
         kind="year_end_account",
         title=title,
         body=numbered_sections(opening(result), sections),
-        attachments=attachments_labelled(
-            (account_name, (account_table(result, assessment),)),
-            (points_name, points_attachment(assessment)),
-            *([(notices_name, (notices_table(follow),))] if follow and follow.notices else []),
-        ),
+        attachments=attachments,
         commended=tuple(u.unit for u in result.commended),
         criticised=tuple(u.unit for u in result.criticised),
         slug=f"{campaign.year}-年底交账通报",
@@ -93,11 +101,12 @@ def compose_year_end_account(
 
 
 def year_follow_up(follow: FollowUp | None, notices_name: str) -> tuple[str, list[Block]] | None:
+    """``notices_name``: the attachment as cited, 附件3《…》."""
     section = follow_up_section(follow, bulletin=True)
     if section is None:
         return None
     heading, blocks = section
-    return heading, [*blocks, Paragraph(f"全年督办通知及其落实情况详见附件3《{notices_name}》。")]
+    return heading, [*blocks, Paragraph(f"全年督办通知及其落实情况详见{notices_name}。")]
 
 
 def fourth_quarter(result: CycleResult, escalated: Escalations, issue: Issue) -> list[Block]:
@@ -123,7 +132,7 @@ def opening(result: CycleResult) -> Paragraph:
 # targets -----------------------------------------------------------------------------
 
 
-def targets(result: CycleResult, assessment: YearAssessment) -> list[Block]:
+def targets(result: CycleResult, assessment: YearAssessment, shares_label: str = "", shares_name: str = "") -> list[Block]:
     accounts = assessment.accounts
     rules = assessment.rules
     share = len(assessment.done) / len(accounts) if accounts else 0
@@ -142,7 +151,22 @@ def targets(result: CycleResult, assessment: YearAssessment) -> list[Block]:
         if items:
             blocks.append(Heading(2, f"（{w.heading_numeral(index)}）{domain}"))
             blocks.append(Paragraph(domain_sentence(items, rules)))
+    shares = assessment.share_accounts
+    if shares:
+        done = sum(1 for a in shares if a.done)
+        missed = "、".join(dict.fromkeys(unit for a in shares if not a.done for unit in a.indicator.units))
+        text = f"分解到各单位的{len(shares)}项分解任务中，完成{done}项，未完成{len(shares) - done}项"
+        text += f"（{missed}）" if missed else ""
+        blocks.append(Paragraph(text + f"，详见{shares_label}《{shares_name}》。"))
     return blocks
+
+
+def shares_table(result: CycleResult, assessment: YearAssessment) -> Table:
+    """Each unit's share at the year end: its own target, value, verdict and points."""
+    scored_units = {u.name for u in result.plan.units if u.supervised}
+    rows = tuple(account_row(serial, account, assessment.rules, account.indicator.units[0] in scored_units)
+                 for serial, account in enumerate(assessment.share_accounts, start=1))
+    return Table(SHARE_COLUMNS, rows, SHARE_WIDTHS)
 
 
 def domain_sentence(items: list[FinalAccount], rules: Rules) -> str:
@@ -275,6 +299,7 @@ def rules_paragraph(assessment: YearAssessment, outside: list[str]) -> Paragraph
 
 
 def points(assessment: YearAssessment, points_name: str, plan: Plan) -> list[Block]:
+    """``points_name``: the ranking's attachment as cited, 附件2《…》."""
     units = assessment.units
     accountable = {unit for a in assessment.accounts + assessment.share_accounts for unit in a.indicator.units}
     outside = [u.name for u in plan.units if not u.supervised and u.name in accountable]
@@ -293,7 +318,7 @@ def points(assessment: YearAssessment, points_name: str, plan: Plan) -> list[Blo
             for own in [[u for u in units if u.group == group]]
         ]
         text = "经计算，" + "；".join(parts) + "。"
-    blocks.append(Paragraph(text + f"各单位得分及名次详见附件2《{points_name}》。"))
+    blocks.append(Paragraph(text + f"各单位得分及名次详见{points_name}。"))
     return blocks
 
 
