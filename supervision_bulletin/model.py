@@ -207,7 +207,10 @@ class Plan:
         local = [name for name in names if self.unit_type(name) in LOCAL_TYPES]
         if not local:
             return [("", names)]
-        return [("部门", [name for name in names if name not in local]), (self.local_label, local)]
+        others = [name for name in names if name not in local]
+        # A company or a court among them is no 部门: 部门（单位）, as district documents say.
+        label = "部门" if all(self.unit_type(name) == "部门" for name in others) else "部门（单位）"
+        return [(label, others), (self.local_label, local)]
 
     @property
     def domains(self) -> tuple[str, ...]:

@@ -105,7 +105,7 @@ def names_after(text: str, heading: str, verdict: str) -> list[str]:
     if start is None:
         return []
     names = []
-    pattern = f"(?:。|{heading})(?:(?:部门|街道|乡镇|街道（乡镇）)中，)?([^。：]*?)(?:等\\d+个单位)?{verdict}"
+    pattern = f"(?:。|{heading})(?:(?:部门（单位）|部门|街道|乡镇|街道（乡镇）)中，)?([^。：]*?)(?:等\\d+个单位)?{verdict}"
     for match in re.finditer(pattern, text[start.start():start.start() + 20000]):
         names += match.group(1).split("、")
     return names

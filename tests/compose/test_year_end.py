@@ -140,3 +140,12 @@ def test_a_missed_share_is_explained_too(hand):
     missed = {unit for a in assessment.share_accounts if not a.done for unit in a.indicator.units}
     body = text(document.body)
     assert all(unit in body.split("要认真分析未完成年度目标的原因")[0][-40:] for unit in missed)
+
+
+def test_a_company_among_the_departments_makes_them_departments_and_units(hand):
+    units = tuple(dataclasses.replace(u, type="其他") if u.name == "丁局" else u for u in hand.plan.units)
+    changed = dataclasses.replace(hand, plan=dataclasses.replace(hand.plan, units=units))
+    _, _, document = account(changed, Issue("东湖督〔2024〕30号", dt.date(2025, 1, 6)))
+    headings = [b.text for b in document.attachments[1].blocks if not isinstance(b, Table)]
+    assert headings == ["（一）部门（单位）", "（二）街道"]
+    assert "经计算，3个部门（单位）中" in text(document.body)
