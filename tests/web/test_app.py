@@ -86,6 +86,21 @@ def test_overview_lists_a_recorded_notice_and_its_state(client, workspace):
     assert response.status_code == 200 and "区金融局.xlsx" in response.text
 
 
+def test_overview_does_not_close_a_notice_the_figures_contradict(tmp_path):
+    # 区旧改中心 answered 9号 "整改到位" (the sample's answer); the latest cut-off's figures
+    # have 22-2 unreported: still open, and the page says why, as the documents do.
+    workspace = make_workspace(tmp_path, months=(1, 2, 3), answers=True)
+    issued = dt.date(2023, 7, 6)
+    CampaignRecord(workspace / "registry.sqlite").publish("老城督查", 2023, "2023-H1", [
+        Publication("2023-H1/half_year_summary/", 7, "half_year_summary", None, "上半年工作通报", issued, issued),
+        Publication("2023-H1/notice/区旧改中心", 9, "notice", "区旧改中心", "督办通知", issued, issued,
+                    deadline=dt.date(2023, 7, 20), subjects=("22-2 建成棚改安置房",)),
+    ], lambda: None)
+    with TestClient(create_app(Settings(workspace, workspace.parent / "outputs", warm=False))) as client:
+        text = client.get("/").text
+    assert "老城督查〔2023〕9号" in text and "报告已整改到位，但“建成棚改安置房”仍未报送，暂不销号" in text
+
+
 # uploads -------------------------------------------------------------------------------------
 
 
