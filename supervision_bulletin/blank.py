@@ -39,6 +39,7 @@ report_due_day: 5                    # 各单位每月几日前报送上月进�
 #   ahead_margin: 0.10               # 超序时：超出序时进度的比例
 #   severe_gap: 0.10                 # 严重滞后：落后年度目标的比例
 #   answer_working_days: 10          # 督办通知的整改期限（工作日）
+#   close_on_figures: true           # 对账销号：反馈整改到位且所列指标不再滞后才销号；false 为反馈整改到位即销号
 """
 
 # sheet → (columns, instruction, {column: allowed words})

@@ -228,7 +228,8 @@ def judged_with_follow_up(inputs: Inputs, record: CampaignRecord, period: Period
     campaign = inputs.campaign
     documents = record.documents(campaign.code, campaign.year)
     check_answers(inputs.answers, documents, result.as_of)
-    follow = follow_up(documents, inputs.answers, result.as_of, behind_by_unit(result))
+    behind = behind_by_unit(result) if campaign.rules.close_on_figures else None
+    follow = follow_up(documents, inputs.answers, result.as_of, behind)
     return with_criticisms_before(with_overdue_criticised(result, follow), record, inputs), follow
 
 

@@ -134,11 +134,13 @@ def behind_by_unit(result: CycleResult) -> dict[str, dict[str, str]]:
     return found
 
 
-def behind_at(inputs: Inputs, day: dt.date) -> Behind:
+def behind_at(inputs: Inputs, day: dt.date) -> Behind | None:
     """The figures of the latest cut-off judged by ``day`` (on its default date), for
     following notices up between documents (the web page, the answer forms) exactly as
     the documents do: a reported fix closes a notice once the figures agree."""
     campaign = inputs.campaign
+    if not campaign.rules.close_on_figures:
+        return None
     as_of = calendar.default_as_of(campaign)
     judged = [month for month in calendar.cutoff_months(campaign) if as_of(month) <= day]
     if not judged:

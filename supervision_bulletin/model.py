@@ -56,6 +56,9 @@ class Rules:
     points_criticised: float = -0.5
     points_unanswered: float = -0.5  # each notice still unanswered past its deadline at the year end
     answer_working_days: int = 10  # a notice must be answered within this many working days
+    # 对账销号: a notice reported fixed closes only once its indicators are no longer
+    # behind; False closes it on the unit's word (整改到位) alone.
+    close_on_figures: bool = True
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,10 @@ class RulesSection(Section):
     answer_working_days: WholeNumber = Field(
         Rules.answer_working_days, description="为整数（督办通知的整改期限，工作日数，如 10）"
     )
+    close_on_figures: Annotated[bool, Field(strict=True), BeforeValidator(as_yes_no)] = Field(
+        Rules.close_on_figures,
+        description="为 true（单位反馈整改到位、且通知所列指标不再滞后才销号）或 false（单位反馈整改到位即销号）",
+    )
 
 
 class ContactSection(Section):

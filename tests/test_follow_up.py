@@ -21,6 +21,7 @@ from supervision_bulletin.follow_up import (
     NOT_DUE,
     ON_TIME,
     OVERDUE,
+    behind_at,
     behind_by_unit,
     follow_up,
     notice_state,
@@ -95,6 +96,13 @@ class TestClosingAgainstTheFigures:
 
     def test_with_no_figures_the_answer_alone_closes_it(self):
         assert self.followed(None).state == CLOSED
+
+    def test_a_campaign_may_close_on_the_units_word_alone(self, tmp_path):
+        inputs = check(hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4)))
+        rules = dataclasses.replace(inputs.campaign.rules, close_on_figures=False)
+        trusting = dataclasses.replace(inputs, campaign=dataclasses.replace(inputs.campaign, rules=rules))
+        assert behind_at(inputs, dt.date(2024, 4, 30)) == {"乙局": {"I2": "严重滞后"}}
+        assert behind_at(trusting, dt.date(2024, 4, 30)) is None  # follow_up then closes on the answer
 
     def test_the_figures_behind_are_each_units_own(self, tmp_path):
         result = judged(check(hc.write_hand_campaign(tmp_path / "inputs", months=range(1, 4))), "2024-Q1")

@@ -41,13 +41,13 @@ def only(problems, *words):
 def test_a_good_campaign_reads_as_before(tmp_path):
     campaign, problems = read(tmp_path, GOOD + "cc: 区委办公室、区政府办公室\nreport_every: 季度\n"
                               "contact: {name: 张明, phone: 12345678}\ncalendar: {holidays: 2027-10-08}\n"
-                              "rules:\n  severe_gap: 0.2\n  answer_working_days: 15\n"
+                              "rules:\n  severe_gap: 0.2\n  answer_working_days: 15\n  close_on_figures: 否\n"
                               "site: {docx: 是, public: {督办通知: 主动公开}}\n")
     assert not problems
     assert campaign.printer == "河东区人民政府督查局" and campaign.report_due_day == 5
     assert campaign.cc == ("区委办公室", "区政府办公室") and campaign.report_every == "quarter"
     assert campaign.contact.phone == "12345678" and campaign.extra_holidays == (dt.date(2027, 10, 8),)
-    assert campaign.rules == Rules(severe_gap=0.2, answer_working_days=15)
+    assert campaign.rules == Rules(severe_gap=0.2, answer_working_days=15, close_on_figures=False)
     assert campaign.site.docx is True and campaign.site.disclosure("notice") == "主动公开"
 
 
@@ -98,6 +98,7 @@ def test_an_unknown_kind_in_site_public_is_told_apart_from_an_unknown_setting(tm
     ("rules: {points_unanswered: 很多}", ["rules.points_unanswered 应为数值", "而不是“很多”"], 6),
     ("rules: {answer_working_days: 10.5}", ["rules.answer_working_days 应为整数", "而不是“10.5”"], 6),
     ("rules: 5", ["rules 应为“名称: 数值”形式的设置", "而不是“5”"], 6),
+    ("rules: {close_on_figures: 也许}", ["rules.close_on_figures 应为 true（单位反馈整改到位", "而不是“也许”"], 6),
     ("report_every: weekly", ["report_every 应为 month（每月报送）或 quarter（每季度报送）", "“weekly”"], 6),
     ("contact: 张明", ["contact 应写作 {name: 联系人姓名, phone: 联系电话}", "而不是“张明”"], 6),
     ("calendar: {holidays: [2027-10-08, 十月八日]}", ["calendar.holidays 中的日期“十月八日”"], 6),
