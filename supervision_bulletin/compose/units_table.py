@@ -30,6 +30,7 @@ from supervision_bulletin.follow_up import CLOSED, OVERDUE, FollowUp
 from supervision_bulletin.wording import heading_numeral
 
 GREEN, YELLOW, RED = "绿", "黄", "红"
+UNMARKED = "—"  # a unit this supervision does not direct (督查对象 否): its figures, no light
 COLUMNS = ("序号", "单位", "指标数", "达序时", "滞后", "严重滞后", "未报送", "月报逾期", "督办未结", "亮灯")
 WIDTHS = (8, 32, 12, 14, 12, 16, 14, 16, 16, 16)
 
@@ -45,9 +46,12 @@ class UnitLine:
     open_notices: int
     overdue_notices: int
     reports_never_sent: int = 0
+    supervised: bool = True
 
     @property
     def mark(self) -> str:
+        if not self.supervised:
+            return UNMARKED
         if self.severe or self.missing or self.reports_never_sent or self.overdue_notices \
                 or self.unit.verdict == "criticised":
             return RED
@@ -62,6 +66,7 @@ class UnitLine:
 
 def unit_lines(result: CycleResult, follow: FollowUp | None) -> list[UnitLine]:
     lines = []
+    outside = {u.name for u in result.plan.units if not u.supervised}
     for unit in result.units:
         statuses = [j.status for j in unit.judgements]
         notices = [n for n in (follow.notices if follow else ()) if n.unit == unit.unit]
@@ -75,8 +80,9 @@ def unit_lines(result: CycleResult, follow: FollowUp | None) -> list[UnitLine]:
             open_notices=sum(1 for n in notices if n.state != CLOSED),
             overdue_notices=sum(1 for n in notices if n.state == OVERDUE),
             reports_never_sent=sum(1 for s in unit.submissions if s.missing),
+            supervised=unit.unit not in outside,
         ))
-    order = {GREEN: 0, YELLOW: 1, RED: 2}
+    order = {GREEN: 0, YELLOW: 1, RED: 2, UNMARKED: 3}
     return sorted(lines, key=lambda line: (order[line.mark], -line.share_on_track))  # stable: plan order on ties
 
 
@@ -117,4 +123,7 @@ def marks_sentence(result: CycleResult, follow: FollowUp | None, table_name: str
     )
     if reds:
         text += f"，亮红灯的是{'、'.join(reds)}"
+    unmarked = [line.unit.unit for line in lines if line.mark == UNMARKED]
+    if unmarked:
+        text += f"（{'、'.join(unmarked)}不是督查对象，只列数据、不亮灯）"
     return text + f"，详见{label}《{table_name}》。"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import types
 
-from supervision_bulletin.compose.units_table import GREEN, RED, YELLOW, unit_lines
+from supervision_bulletin.compose.units_table import GREEN, RED, UNMARKED, YELLOW, unit_lines
 from supervision_bulletin.evaluate import ON_SCHEDULE, Judgement, Submission, UnitResult
-from supervision_bulletin.model import Indicator
+from supervision_bulletin.model import Indicator, Unit
 
 DUE = dt.date(2023, 5, 5)
 ITEM = Indicator("1-1", "1", "测试指标", "个", 120.0, ">=", "累计", ("甲局",))
@@ -20,9 +20,10 @@ def sent(days_late: int = 0) -> Submission:
 NEVER_SENT = Submission("甲局", "1-1", 4, None, DUE, missing=True)
 
 
-def line(*submissions: Submission, verdict=None):
+def line(*submissions: Submission, verdict=None, supervised=True):
     unit = UnitResult("甲局", (Judgement(ITEM, 6, ON_SCHEDULE, None, 60.0),), submissions, verdict, ())
-    (only,) = unit_lines(types.SimpleNamespace(units=(unit,)), None)
+    plan = types.SimpleNamespace(units=(Unit("甲局", supervised=supervised),))
+    (only,) = unit_lines(types.SimpleNamespace(units=(unit,), plan=plan), None)
     return only
 
 
@@ -41,3 +42,8 @@ def test_a_report_never_sent_counts_as_overdue_and_is_red():
 
 def test_a_unit_criticised_in_the_bulletin_is_red():
     assert line(sent(), verdict="criticised").mark == RED
+
+
+def test_a_unit_outside_the_supervision_gets_its_figures_and_no_light():
+    outside = line(NEVER_SENT, supervised=False)
+    assert (outside.mark, outside.late_reports) == (UNMARKED, 1)
