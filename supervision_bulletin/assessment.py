@@ -125,6 +125,12 @@ class YearAssessment:
     def exceeded(self) -> tuple[FinalAccount, ...]:
         return tuple(a for a in self.accounts if a.exceeded)
 
+    def by_group(self) -> list[tuple[str, tuple[UnitPoints, ...]]]:
+        """(group, its units ranked) in the order ranked; one ("", all) when the plan
+        sets no street or town apart."""
+        groups = dict.fromkeys(u.group for u in self.units)
+        return [(group, tuple(u for u in self.units if u.group == group)) for group in groups]
+
     def counted_periods(self) -> tuple[Period, ...]:
         return tuple(checkpoint.period for checkpoint in self.record)
 
@@ -182,7 +188,9 @@ def assess_year(
     share_accounts = tuple(final_account(j, rules) for j in result.share_judgements)
     everything = accounts + share_accounts
     # A unit this supervision does not direct (督查对象 否) is reported, never scored.
-    judged = [u.name for u in inputs.plan.units if u.supervised and any(u.name in a.indicator.units for a in everything)]
+    outside = inputs.plan.outside_supervision
+    judged = [u.name for u in inputs.plan.units
+              if u.name not in outside and any(u.name in a.indicator.units for a in everything)]
     points = [unit_points(unit, everything, record, rules, unanswered.get(unit, 0)) for unit in judged]
     return YearAssessment(accounts, record, rank_units(points, inputs.plan), rules, share_accounts)
 

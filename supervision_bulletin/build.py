@@ -37,10 +37,11 @@ from supervision_bulletin.follow_up import (
 )
 from supervision_bulletin.intake import LedgerWriter, ledger_summary, write_ledger
 from supervision_bulletin.load import load_inputs
-from supervision_bulletin.model import Inputs, Location
+from supervision_bulletin.model import Campaign, Inputs, Location
 from supervision_bulletin.periods import Period, PeriodError
 from supervision_bulletin.problems import ProblemLog
 from supervision_bulletin.record import (
+    PUBLISHED,
     RECORD_FILE,
     CampaignRecord,
     Publication,
@@ -230,13 +231,13 @@ def judged_with_follow_up(inputs: Inputs, record: CampaignRecord, period: Period
     check_answers(inputs.answers, documents, result.as_of)
     behind = behind_by_unit(result) if campaign.rules.close_on_figures else None
     follow = follow_up(documents, inputs.answers, result.as_of, behind)
-    return with_criticisms_before(with_overdue_criticised(result, follow), record, inputs), follow
+    return with_criticisms_before(with_overdue_criticised(result, follow), documents, campaign), follow
 
 
-def with_criticisms_before(result: CycleResult, record: CampaignRecord, inputs: Inputs) -> CycleResult:
+def with_criticisms_before(result: CycleResult, documents: list[RecordedDocument], campaign: Campaign) -> CycleResult:
     """Each criticised unit with the run of bulletins just before this one that criticised
     it too, as published (an escalated notice says 连续三个季度被通报批评, not always 两个)."""
-    runs = criticised_runs(inputs, record, result.period)
+    runs = criticised_runs(campaign, documents, result.period)
     if not runs:
         return result
     units = tuple(
@@ -246,18 +247,17 @@ def with_criticisms_before(result: CycleResult, record: CampaignRecord, inputs: 
     return dataclasses.replace(result, units=units)
 
 
-def criticised_runs(inputs: Inputs, record: CampaignRecord, period: Period) -> dict[str, int]:
+def criticised_runs(campaign: Campaign, documents: list[RecordedDocument], period: Period) -> dict[str, int]:
     """unit → how many published bulletins in a row, back from the one before ``period``,
-    criticised it."""
-    campaign = inputs.campaign
+    criticised it (``documents``: the record's, read once by the caller)."""
     if calendar.cycle_class(period) != "bulletin":
         return {}
+    criticised_at = {d.period: set(d.criticised) for d in documents if d.kind != "notice" and d.state == PUBLISHED}
     runs: dict[str, int] = {}
     still: set[str] | None = None
     previous = calendar.previous_cutoff(campaign, period)
     while previous is not None:
-        main = [d for d in record.published(campaign.code, campaign.year, previous.label) if d.kind != "notice"]
-        criticised = set(main[0].criticised) if main else set()
+        criticised = criticised_at.get(previous.label, set())
         still = criticised if still is None else still & criticised
         if not still:
             break

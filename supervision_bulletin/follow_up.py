@@ -154,7 +154,8 @@ def still_behind(notice: RecordedDocument, behind: Behind | None) -> tuple[tuple
     if behind is None:
         return ()
     own = behind.get(notice.unit or "", {})
-    return tuple((subject, own[subject.split(" ")[0]]) for subject in notice.subjects if subject.split(" ")[0] in own)
+    ids = ((subject, subject.split(" ")[0]) for subject in notice.subjects)  # "22-2 建成棚改安置房"
+    return tuple((subject, own[id_]) for subject, id_ in ids if id_ in own)
 
 
 def notice_state(

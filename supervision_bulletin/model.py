@@ -199,6 +199,12 @@ class Plan:
         return next((unit.type for unit in self.units if unit.name == name), "")
 
     @property
+    def outside_supervision(self) -> frozenset[str]:
+        """Units this supervision does not direct (督查对象 否): reported, never judged,
+        scored or lit."""
+        return frozenset(unit.name for unit in self.units if not unit.supervised)
+
+    @property
     def local_label(self) -> str:
         """How documents name the plan's streets and towns together."""
         kinds = [kind for kind in LOCAL_TYPES if any(unit.type == kind for unit in self.units)]

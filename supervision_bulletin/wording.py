@@ -158,8 +158,12 @@ def lagging_run(judgement: Judgement) -> str:
 
 def run_span(judgement: Judgement) -> str:
     unit = "个月" if judgement.months_apart == 1 else "个季度"
-    count = "两" if judgement.lag_run == 2 else heading_numeral(judgement.lag_run)
-    return f"连续{count}{unit}"
+    return f"连续{count_word(judgement.lag_run)}{unit}"
+
+
+def count_word(count: int) -> str:
+    """A count before a measure word: 两个月, 三个季度 (2 is 两, never 二)."""
+    return "两" if count == 2 else heading_numeral(count)
 
 
 def escalation_reason(unit: UnitResult, noticed: str = "") -> str:
@@ -169,8 +173,8 @@ def escalation_reason(unit: UnitResult, noticed: str = "") -> str:
     if unit.overdue and not unit.criticised_before:
         return f"督办通知（{'、'.join(unit.overdue)}）逾期未反馈"
     # Escalated for a notice sent at the previous bulletin: criticised then, at least.
-    before = max(unit.criticised_before, 1)
-    return f"连续{'两' if before == 1 else heading_numeral(before + 1)}个季度被通报批评{noticed}"
+    in_a_row = max(unit.criticised_before, 1) + 1
+    return f"连续{count_word(in_a_row)}个季度被通报批评{noticed}"
 
 
 def lag_note(judgement: Judgement) -> str:

@@ -152,13 +152,14 @@ def completion_figure(result: CycleResult, caption: str, benchmark_label: str) -
     # matplotlib (and numpy) load here, only for the documents that draw the chart.
     from supervision_bulletin.charts import completion_chart, domain_progress
 
-    rows = domain_progress(result.by_domain())
+    by_domain = result.by_domain()
+    rows = domain_progress(by_domain)
     chart = completion_chart(rows, benchmark_label=benchmark_label)
     without = [row.domain for row in rows if row.measured == 0]
     # An unreported indicator has no share done: left out of its domain's bar, and said
     # so, or the bar would read as the whole domain (100% beside a domain 未完成1项).
     unreported: dict[str, int] = {}
-    for domain, judgements in result.by_domain().items():
+    for domain, judgements in by_domain.items():
         for j in judgements:
             if j.indicator.type == "累计" and not j.indicator.is_ceiling and j.report is None:
                 unreported[domain] = unreported.get(domain, 0) + 1

@@ -66,7 +66,7 @@ class UnitLine:
 
 def unit_lines(result: CycleResult, follow: FollowUp | None) -> list[UnitLine]:
     lines = []
-    outside = {u.name for u in result.plan.units if not u.supervised}
+    outside = result.plan.outside_supervision
     for unit in result.units:
         statuses = [j.status for j in unit.judgements]
         notices = [n for n in (follow.notices if follow else ()) if n.unit == unit.unit]

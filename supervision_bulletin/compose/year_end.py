@@ -163,8 +163,8 @@ def targets(result: CycleResult, assessment: YearAssessment, shares_label: str =
 
 def shares_table(result: CycleResult, assessment: YearAssessment) -> Table:
     """Each unit's share at the year end: its own target, value, verdict and points."""
-    scored_units = {u.name for u in result.plan.units if u.supervised}
-    rows = tuple(account_row(serial, account, assessment.rules, account.indicator.units[0] in scored_units)
+    outside = result.plan.outside_supervision
+    rows = tuple(account_row(serial, account, assessment.rules, account.indicator.units[0] not in outside)
                  for serial, account in enumerate(assessment.share_accounts, start=1))
     return Table(SHARE_COLUMNS, rows, SHARE_WIDTHS)
 
@@ -213,7 +213,7 @@ def account_table(result: CycleResult, assessment: YearAssessment) -> Table:
     group_rows = set()
     serial = 0
     domain_of = {task.id: task.domain for task in result.plan.tasks}
-    scored_units = {u.name for u in result.plan.units if u.supervised}
+    outside = result.plan.outside_supervision
     for index, domain in enumerate(result.plan.domains, start=1):
         items = [a for a in assessment.accounts if domain_of[a.indicator.task_id] == domain]
         if not items:
@@ -222,7 +222,7 @@ def account_table(result: CycleResult, assessment: YearAssessment) -> Table:
         rows.append((f"{w.heading_numeral(index)}、{domain}",) + ("",) * (len(ACCOUNT_COLUMNS) - 1))
         for account in items:
             serial += 1
-            scored = any(unit in scored_units for unit in account.indicator.units)
+            scored = not set(account.indicator.units) <= outside
             rows.append(account_row(serial, account, assessment.rules, scored))
     return Table(ACCOUNT_COLUMNS, tuple(rows), ACCOUNT_WIDTHS, frozenset(group_rows))
 
@@ -302,21 +302,17 @@ def points(assessment: YearAssessment, points_name: str, plan: Plan) -> list[Blo
     """``points_name``: the ranking's attachment as cited, 附件2《…》."""
     units = assessment.units
     accountable = {unit for a in assessment.accounts + assessment.share_accounts for unit in a.indicator.units}
-    outside = [u.name for u in plan.units if not u.supervised and u.name in accountable]
+    outside = [u.name for u in plan.units if u.name in plan.outside_supervision and u.name in accountable]
     blocks: list[Block] = [rules_paragraph(assessment, outside)]
     if not units:
         return blocks
-    groups = list(dict.fromkeys(u.group for u in units))
-    if groups == [""]:
+    groups = assessment.by_group()
+    if len(groups) == 1:
         text = f"经计算，{len(units)}个责任单位中，{ranking_sentence(list(units), '单位', '；')}。"
     else:
         # Ranked apart, so each group is told apart: a department's rank is never
         # read against a street's.
-        parts = [
-            f"{len(own)}个{group}中，{ranking_sentence(own, group, '，')}"
-            for group in groups
-            for own in [[u for u in units if u.group == group]]
-        ]
+        parts = [f"{len(own)}个{group}中，{ranking_sentence(list(own), group, '，')}" for group, own in groups]
         text = "经计算，" + "；".join(parts) + "。"
     blocks.append(Paragraph(text + f"各单位得分及名次详见{points_name}。"))
     return blocks
@@ -337,13 +333,12 @@ def named_scores(units: list[UnitPoints]) -> str:
 
 def points_attachment(assessment: YearAssessment) -> tuple[Block, ...]:
     """The ranking; departments and streets (towns) each ranked among their own."""
-    groups = list(dict.fromkeys(u.group for u in assessment.units))
-    if groups == [""] or not groups:
+    groups = assessment.by_group()
+    if len(groups) <= 1:
         return (points_table(list(assessment.units)),)
     blocks: list[Block] = []
-    for index, group in enumerate(groups, start=1):
-        own = [u for u in assessment.units if u.group == group]
-        blocks += [Heading(2, f"（{w.heading_numeral(index)}）{group}"), points_table(own)]
+    for index, (group, own) in enumerate(groups, start=1):
+        blocks += [Heading(2, f"（{w.heading_numeral(index)}）{group}"), points_table(list(own))]
     return tuple(blocks)
 
 

@@ -7,7 +7,7 @@ import types
 
 from supervision_bulletin.compose.units_table import GREEN, RED, UNMARKED, YELLOW, unit_lines
 from supervision_bulletin.evaluate import ON_SCHEDULE, Judgement, Submission, UnitResult
-from supervision_bulletin.model import Indicator, Unit
+from supervision_bulletin.model import Indicator, Plan, Unit
 
 DUE = dt.date(2023, 5, 5)
 ITEM = Indicator("1-1", "1", "测试指标", "个", 120.0, ">=", "累计", ("甲局",))
@@ -22,7 +22,7 @@ NEVER_SENT = Submission("甲局", "1-1", 4, None, DUE, missing=True)
 
 def line(*submissions: Submission, verdict=None, supervised=True):
     unit = UnitResult("甲局", (Judgement(ITEM, 6, ON_SCHEDULE, None, 60.0),), submissions, verdict, ())
-    plan = types.SimpleNamespace(units=(Unit("甲局", supervised=supervised),))
+    plan = Plan((Unit("甲局", supervised=supervised),), (), ())
     (only,) = unit_lines(types.SimpleNamespace(units=(unit,), plan=plan), None)
     return only
 
